@@ -1,0 +1,1 @@
+"""laborbot web application: channels, lawyer console, staff admin and JSON API."""

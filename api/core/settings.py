@@ -1,0 +1,87 @@
+"""All configuration in one place; every value can be overridden by a LABORBOT_* variable."""
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LABORBOT_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Everything the product writes at run time lives under var_dir (database, index, logs, models).
+    var_dir: Path = PROJECT_ROOT / "var"
+    index_dir: Path | None = None  # default: var_dir/index
+    database_url: str = ""  # default: SQLite file in var_dir
+    corpus_dir: Path = PROJECT_ROOT.parent / "shared" / "corpus"
+    kb_docs_dir: Path = PROJECT_ROOT / "knowledge_base" / "documents"
+    # Staff edits from /admin (documents, FAQ cards, statute statuses) overlay the repo defaults above.
+    kb_staff_dir: Path | None = None  # default: var_dir/kb_staff
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_s: float = 10.0
+    action_server_port: int = 5055
+
+    secret_key: str = ""  # default: generated once and kept in var_dir/secret_key
+    access_token_minutes: int = 8 * 60
+    max_message_chars: int = 2000
+    max_body_bytes: int = 256 * 1024
+    internal_token: str = ""  # shared with the action server; default: generated in var_dir
+    console_secure_cookies: bool = False  # set true when the console is served over HTTPS
+
+    # WeChat Official Account (CONTRACT.md §4). Safe mode needs aes_key and appid; pushes need app_secret.
+    wechat_token: str = ""
+    wechat_aes_key: str = ""
+    wechat_appid: str = ""
+    wechat_app_secret: str = ""
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_reply_budget_s: float = 4.0  # WeChat waits 5 s for a passive reply
+    wechat_max_clock_skew_s: int = 300  # older signed requests are replays
+    wechat_max_body_bytes: int = 64 * 1024
+    chat_rate_limit_per_min: int = 10
+
+    @model_validator(mode="after")
+    def _derived_defaults(self) -> "Settings":
+        if self.index_dir is None:
+            self.index_dir = self.var_dir / "index"
+        if self.kb_staff_dir is None:
+            self.kb_staff_dir = self.var_dir / "kb_staff"
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'laborbot.db'}"
+
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_dir / "log"
+
+    def resolved_secret_key(self) -> str:
+        return self.secret_key or _persistent_secret(self.var_dir / "secret_key")
+
+    def resolved_internal_token(self) -> str:
+        return self.internal_token or _persistent_secret(self.var_dir / "internal_token")
+
+
+def _persistent_secret(path: Path) -> str:
+    """A random secret generated on first use and kept (mode 600) so restarts keep sessions valid."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(secrets.token_urlsafe(48))
+        tmp.chmod(0o600)
+        os.replace(tmp, path)
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

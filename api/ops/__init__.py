@@ -1,0 +1,1 @@
+"""Operator tasks: training the NLU model, launching and supervising the processes."""

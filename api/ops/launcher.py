@@ -1,0 +1,124 @@
+"""Start Rasa, the action server and the web app on 127.0.0.1; stop them all together.
+
+Each process writes its own log under var/log; Ctrl-C (or SIGTERM) stops every process started here.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from api.core.settings import PROJECT_ROOT, Settings
+from api.ops.paths import RASA_BIN, RASA_PYTHON
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on now (for tests and benchmarks that start services)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Service:
+    name: str
+    cmd: list[str]
+    env: dict[str, str]
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The settings as LABORBOT_* variables, so every child process sees the same configuration."""
+    values = settings.model_dump(exclude={"secret_key", "internal_token"})
+    return {f"LABORBOT_{key.upper()}": str(value) for key, value in values.items()}
+
+
+def services(settings: Settings, model: Path) -> list[Service]:
+    rasa_port = httpx.URL(settings.rasa_url).port or 5005
+    common = {
+        **os.environ,
+        **settings_env(settings),
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "LABORBOT_INTERNAL_TOKEN": settings.resolved_internal_token(),
+        "LABORBOT_APP_URL": f"http://{settings.host}:{settings.port}",
+    }
+    return [
+        Service(
+            "rasa",
+            [str(RASA_BIN), "run", "--enable-api", "--interface", settings.host, "--port", str(rasa_port),
+             "--model", str(model), "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"],
+            {
+                **common,
+                "RASA_TRACKER_DB": str(settings.var_dir / "rasa_tracker.db"),
+                "ACTION_SERVER_URL": f"http://{settings.host}:{settings.action_server_port}/webhook",
+            },
+        ),
+        Service(
+            "actions",
+            [str(RASA_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port",
+             str(settings.action_server_port), "--cors", ""],
+            {**common, "SANIC_HOST": settings.host},
+        ),
+        Service(
+            "app",
+            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
+             "--host", settings.host, "--port", str(settings.port), "--log-level", "info"],
+            common,
+        ),
+    ]
+
+
+class Supervisor:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def start(self, model: Path, only: set[str] | None = None) -> None:
+        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        for service in services(self.settings, model):
+            if only is not None and service.name not in only:
+                continue
+            log = open(self.settings.log_dir / f"{service.name}.log", "a", encoding="utf-8")
+            self.procs[service.name] = subprocess.Popen(
+                service.cmd, cwd=PROJECT_ROOT, env=service.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches us once; we stop the children in order
+            )
+
+    def wait_healthy(self, timeout_s: float = 300.0) -> bool:
+        return self.wait_for(f"http://{self.settings.host}:{self.settings.port}/healthz", timeout_s)
+
+    def wait_for(self, url: str, timeout_s: float = 300.0) -> bool:
+        """Poll url until it answers 200; False if it does not in time or a process died."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.crashed():
+                return False
+            try:
+                if httpx.get(url, timeout=2.0).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            time.sleep(1.0)
+        return False
+
+    def crashed(self) -> list[str]:
+        return [name for name, proc in self.procs.items() if proc.poll() is not None]
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
