@@ -1,0 +1,1 @@
+"""Client for the Rasa server: NLU parsing and dialogue turns."""

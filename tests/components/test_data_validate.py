@@ -1,0 +1,24 @@
+"""`rasa data validate` is clean: no unused intents, responses or slots, no story conflicts."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_rasa_data_validate_is_clean():
+    rasa = Path(sys.executable).with_name("rasa")
+    result = subprocess.run(
+        [str(rasa), "data", "validate", "--domain", "bot/domain", "--data", "nlu_data", "bot/data",
+         "--config", "bot/config.yml"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    problems = [line for line in output.splitlines() if "UserWarning" in line or " ERROR " in line]
+    assert not problems, problems
