@@ -1,0 +1,1 @@
+"""Staff accounts (staff, lawyer, admin) and their authentication."""

@@ -1,0 +1,16 @@
+import shutil
+
+from api.core.settings import PROJECT_ROOT
+from api.ops.paths import TRAINING_INPUTS
+from api.ops.training import training_hash
+
+
+def test_hash_changes_only_when_training_inputs_change(tmp_path):
+    for top in TRAINING_INPUTS:
+        shutil.copytree(PROJECT_ROOT / top, tmp_path / top, ignore=shutil.ignore_patterns("__pycache__"))
+    before = training_hash(tmp_path)
+    (tmp_path / "README.md").write_text("docs do not retrain")
+    assert training_hash(tmp_path) == before
+    with (tmp_path / "nlu_data" / "dialogue" / "greet.yml").open("a", encoding="utf-8") as f:
+        f.write("    - 师傅好\n")
+    assert training_hash(tmp_path) != before
