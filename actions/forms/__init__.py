@@ -1,0 +1,1 @@
+"""Multi-turn forms: handoff to a lawyer, feedback, and the calculators of actions.calculators."""

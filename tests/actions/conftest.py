@@ -1,0 +1,7 @@
+"""Fixtures live in action_fixtures.py so test modules can import its helpers; this directory runs in the
+Rasa venv (see tests/conftest.py)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from action_fixtures import app, app_down, dispatcher  # noqa: E402,F401 (pytest fixtures)
