@@ -1,0 +1,1 @@
+"""Worker conversations: message store, de-duplication, routing between the bot and an open case."""
