@@ -1,0 +1,1 @@
+"""Shared pieces of the staff-facing web areas (/console for lawyers, /admin for policy staff)."""
