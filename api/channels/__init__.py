@@ -1,0 +1,1 @@
+"""Worker-facing channels: the WeChat Official Account webhook and the web chat."""

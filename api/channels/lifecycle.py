@@ -1,0 +1,67 @@
+"""Wire the channels into the app: routes, static files, ConversationService deliveries, the outbox loop."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.channels.ratelimit import RateLimiter
+from api.channels.webchat import router as webchat_router
+from api.channels.webchat.history import CHANNEL as WEB_CHANNEL
+from api.channels.webchat.history import escalated
+from api.channels.webchat.live import LiveHub
+from api.channels.wechat import router as wechat_router
+from api.channels.wechat.channel import CHANNEL as WECHAT_CHANNEL
+from api.channels.wechat.channel import WechatChannel
+from api.channels.wechat.cs_client import CustomerServiceClient
+from api.channels.wechat.outbox import OutboxSender
+from api.channels.wechat.protocol import WechatProtocol
+from api.channels.wechat.store import WechatStore
+from api.conversation.service import Outgoing
+from api.core.db import get_sessionmaker
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "webchat"
+SHUTDOWN_DRAIN_S = 5.0
+
+
+def include_channels(app: FastAPI) -> None:
+    app.include_router(wechat_router.router)
+    app.include_router(webchat_router.router)
+    app.mount("/static/webchat", StaticFiles(directory=STATIC_DIR), name="webchat-static")
+
+
+async def start_channels(app: FastAPI) -> None:
+    """Needs app.state.conversation (the ConversationService)."""
+    settings, conversation, sessions = app.state.settings, app.state.conversation, get_sessionmaker()
+    app.state.chat_limiter = RateLimiter(settings.chat_rate_limit_per_min)
+
+    store = WechatStore(sessions)
+    client = CustomerServiceClient(settings.wechat_api_base, settings.wechat_appid, settings.wechat_app_secret)
+    sender = OutboxSender(store, client)
+    app.state.wechat_protocol = WechatProtocol(settings)
+    app.state.wechat = WechatChannel(
+        conversation, store, sender, app.state.chat_limiter, settings.wechat_reply_budget_s
+    )
+    app.state.wechat_client = client
+    app.state.wechat_sender = asyncio.create_task(sender.run())
+    conversation.register_channel(WECHAT_CHANNEL, app.state.wechat.push)
+
+    hub = LiveHub()
+    app.state.webchat_hub = hub
+
+    async def push_to_browser(user_id: str, _outgoing: Outgoing) -> None:
+        # The message is already stored; open tabs fetch it from the history on this signal.
+        hub.publish(user_id, {"escalated": await asyncio.to_thread(escalated, sessions, user_id)})
+
+    conversation.register_channel(WEB_CHANNEL, push_to_browser)
+
+
+async def stop_channels(app: FastAPI) -> None:
+    await app.state.wechat.drain(SHUTDOWN_DRAIN_S)
+    app.state.wechat_sender.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await app.state.wechat_sender
+    await app.state.wechat_client.aclose()

@@ -1,0 +1,1 @@
+"""The web chat: a WeChat-style conversation page for workers without WeChat."""

@@ -1,0 +1,1 @@
+"""WeChat Official Account server protocol: webhook, passive replies, customer-service pushes."""

@@ -1,0 +1,168 @@
+"""The WeChat channel: one conversation turn per inbound message, answered passively or pushed.
+
+WeChat waits 5 s for an answer and then retries the same message (up to 3 times). Each message is
+taken once (persisted claim); its turn runs as a task that every delivery of that message waits on.
+Whoever sees the turn finish within its budget answers passively; once a delivery's budget runs out,
+the answer goes out through the outbox instead. Exactly one of the two happens.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from api.channels.ratelimit import RATE_LIMITED_TEXT, RateLimiter
+from api.channels.wechat import texts
+from api.channels.wechat.outbox import OutboxSender
+from api.channels.wechat.protocol import Envelope
+from api.channels.wechat.store import WechatStore
+from api.conversation.service import ConversationService, Outgoing
+
+logger = logging.getLogger(__name__)
+CHANNEL = "wechat"
+Produce = Callable[[], Awaitable[list[str]]]  # the texts answering one inbound message
+
+
+@dataclass
+class _Outcome:
+    texts: list[str]
+    fresh: bool  # False: taken before (e.g. before a restart); texts is the stored passive reply, if any
+
+
+@dataclass
+class _Turn:
+    task: asyncio.Task[_Outcome]
+    delivery: str | None = None  # passive | push, decided once
+    passive_text: str | None = None
+
+
+class WechatChannel:
+    def __init__(
+        self,
+        conversation: ConversationService,
+        store: WechatStore,
+        sender: OutboxSender,
+        limiter: RateLimiter,
+        budget_s: float,
+    ) -> None:
+        self.conversation = conversation
+        self.store = store
+        self.sender = sender
+        self.limiter = limiter
+        self.budget_s = budget_s
+        self._turns: dict[str, _Turn] = {}
+        self._background: set[asyncio.Task] = set()
+
+    async def respond(self, envelope: Envelope, budget_s: float) -> str | None:
+        """The passive reply text, or None to answer `success` (nothing more, or a push follows)."""
+        produce, kind = self._route(envelope)
+        if produce is None:
+            return None
+        return await self._once(envelope.dedup_key, envelope.openid, kind, produce, budget_s)
+
+    async def push(self, openid: str, outgoing: Outgoing) -> None:
+        """Channel delivery for ConversationService (e.g. a lawyer's reply): through the outbox."""
+        await asyncio.to_thread(self.store.enqueue, openid, texts.render_texts([outgoing]), outgoing.author)
+        self.sender.wake()
+
+    async def drain(self, timeout_s: float) -> None:
+        """On shutdown: let running turns finish so their answers reach the outbox."""
+        pending = [turn.task for turn in self._turns.values()] + list(self._background)
+        if pending:
+            await asyncio.wait(pending, timeout=timeout_s)
+
+    def _route(self, envelope: Envelope) -> tuple[Produce | None, str]:
+        message = envelope.message
+        if message.type == "event":
+            event = (getattr(message, "event", "") or "").lower()
+            if event in ("subscribe", "subscribe_scan"):
+                return _fixed(texts.WELCOME), "subscribe"
+            if event == "unsubscribe":
+                return _fixed(None), "unsubscribe"
+            return None, event  # menu views, locations…: nothing to say
+        if message.type == "text":
+            text = message.content
+        elif message.type == "voice":
+            text = (message.recognition or "").strip()
+            if not text:
+                return _fixed(texts.VOICE_UNRECOGNIZED), "voice"
+        else:
+            return _fixed(texts.UNSUPPORTED), message.type
+        msg_id = envelope.fields.get("MsgId")
+        return (lambda: self._bot_turn(envelope.openid, text, msg_id)), message.type
+
+    async def _bot_turn(self, openid: str, text: str, msg_id: str | None) -> list[str]:
+        if not self.limiter.allow(f"{CHANNEL}:{openid}"):
+            return [RATE_LIMITED_TEXT]
+        try:
+            result = await self.conversation.handle_incoming(CHANNEL, openid, text, message_id=msg_id)
+        except Exception:
+            logger.exception("wechat turn failed")
+            return [texts.SORRY]
+        if result.duplicate:
+            return []
+        return texts.render_texts(result.replies) or [texts.SORRY]  # never leave the worker without an answer
+
+    async def _once(self, key: str, openid: str, kind: str, produce: Produce, budget_s: float) -> str | None:
+        turn = self._turns.get(key)
+        if turn is None:
+            turn = _Turn(asyncio.create_task(self._claim_and_produce(key, openid, kind, produce)))
+            self._turns[key] = turn
+        try:
+            outcome = await asyncio.wait_for(asyncio.shield(turn.task), timeout=max(budget_s, 0.0))
+        except TimeoutError:
+            if turn.delivery is None:
+                turn.delivery = "push"
+                self._spawn(self._push_when_ready(key, openid, turn))
+            return None
+        if not outcome.fresh:
+            self._turns.pop(key, None)
+            return outcome.texts[0] if outcome.texts else None
+        if turn.delivery is None:
+            turn.delivery = "passive"
+            turn.passive_text = outcome.texts[0] if outcome.texts else None
+            # Persist before answering, so a retry after a restart gets this same answer.
+            await asyncio.shield(self._spawn(self._record_passive(key, openid, turn, outcome.texts[1:])))
+        # A retry while passive means WeChat never got the first answer: give the same one again.
+        return turn.passive_text if turn.delivery == "passive" else None
+
+    async def _claim_and_produce(self, key: str, openid: str, kind: str, produce: Produce) -> _Outcome:
+        try:
+            if not await asyncio.to_thread(self.store.claim, key, openid, kind):
+                stored = await asyncio.to_thread(self.store.stored_reply, key)
+                return _Outcome([stored] if stored else [], fresh=False)
+            return _Outcome(await produce(), fresh=True)
+        except BaseException:
+            self._turns.pop(key, None)
+            raise
+
+    async def _record_passive(self, key: str, openid: str, turn: _Turn, rest: list[str]) -> None:
+        await asyncio.to_thread(self.store.finish, key, "passive", turn.passive_text, openid, rest, "bot")
+        if rest:
+            self.sender.wake()
+        self._turns.pop(key, None)
+
+    async def _push_when_ready(self, key: str, openid: str, turn: _Turn) -> None:
+        try:
+            outcome = await turn.task
+        except Exception:
+            logger.exception("wechat turn failed before its push")
+            return
+        if outcome.fresh:
+            await asyncio.to_thread(self.store.finish, key, "pushed", None, openid, outcome.texts, "bot")
+            self.sender.wake()
+        self._turns.pop(key, None)
+
+    def _spawn(self, coro) -> asyncio.Task:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+
+def _fixed(text: str | None) -> Produce:
+    async def produce() -> list[str]:
+        return [text] if text else []
+
+    return produce

@@ -1,0 +1,55 @@
+"""/wechat: the Official Account server URL (CONTRACT.md §4)."""
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import PlainTextResponse, Response
+
+from api.channels.wechat.protocol import Rejected
+
+router = APIRouter(tags=["wechat"])
+
+
+def _protocol(request: Request):
+    protocol = request.app.state.wechat_protocol
+    if not protocol.enabled:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="未启用微信公众号接入")
+    return protocol
+
+
+@router.get("/wechat", response_class=PlainTextResponse)
+async def verify(request: Request) -> str:
+    try:
+        return _protocol(request).verify_url(dict(request.query_params))
+    except Rejected as exc:
+        raise HTTPException(exc.status_code, detail=exc.detail) from None
+
+
+@router.post("/wechat")
+async def receive(request: Request) -> Response:
+    arrived = time.monotonic()
+    protocol = _protocol(request)
+    settings = request.app.state.settings
+    body = await _read_limited(request, settings.wechat_max_body_bytes)
+    try:
+        envelope = protocol.open(dict(request.query_params), body)
+    except Rejected as exc:
+        raise HTTPException(exc.status_code, detail=exc.detail) from None
+    budget_s = settings.wechat_reply_budget_s - (time.monotonic() - arrived)
+    text = await request.app.state.wechat.respond(envelope, budget_s)
+    if not text:
+        return PlainTextResponse("success")
+    return Response(protocol.render_reply(envelope, text), media_type="application/xml")
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail="请求内容过大")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail="请求内容过大")
+    return bytes(body)

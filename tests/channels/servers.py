@@ -1,0 +1,135 @@
+"""Real processes on 127.0.0.1 for the channel tests: the web app (restartable) and Rasa + actions."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+from api.core.db import make_engine
+from api.core.migrate import upgrade_database
+from api.core.settings import PROJECT_ROOT, Settings
+from api.ops.launcher import Service, free_port, services
+from api.ops.paths import MODELS_DIR
+
+
+def wait_until(condition: Callable[[], object], timeout_s: float, interval_s: float = 0.1, what: str = "condition"):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+        time.sleep(interval_s)
+
+
+class Process:
+    def __init__(self, service: Service, log_path: Path) -> None:
+        self.service = service
+        self.log_path = log_path
+        self.popen: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "a", encoding="utf-8")
+        self.popen = subprocess.Popen(self.service.cmd, cwd=PROJECT_ROOT, env=self.service.env,
+                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        os.killpg(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
+
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+
+def product_services(settings: Settings, model: Path | None) -> dict[str, Service]:
+    """The launcher's own service definitions (rasa, actions, app) for these settings."""
+    return {service.name: service for service in services(settings, model or Path("none.tar.gz"))}
+
+
+class AppServer:
+    """The web app as `laborbot run` starts it, on its own port and database; can be restarted."""
+
+    def __init__(self, settings: Settings, extra_env: dict[str, str] | None = None, healthy: bool = False) -> None:
+        self.settings = settings
+        self.healthy = healthy  # wait for /healthz 200 (bot, index, database), not just for serving
+        service = product_services(settings, None)["app"]
+        service.env = {**service.env, **(extra_env or {})}
+        self.process = Process(service, settings.log_dir / "app-test.log")
+        self.url = f"http://127.0.0.1:{settings.port}"
+        self.engine = make_engine(settings.sqlalchemy_url)
+
+    def start(self) -> "AppServer":
+        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        upgrade_database(self.settings.sqlalchemy_url)
+        self.process.start()
+        wait_until(self._serving, 120, 0.2, "the app to be ready")
+        return self
+
+    def stop(self) -> None:
+        self.process.stop()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def _serving(self) -> bool:
+        assert self.process.alive(), f"app exited; see {self.process.log_path}"
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=2).status_code in ((200,) if self.healthy else (200, 503))
+        except httpx.HTTPError:
+            return False
+
+    def rows(self, sql: str, **params) -> list[tuple]:
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params)]
+
+
+def latest_model() -> Path | None:
+    models = sorted(MODELS_DIR.glob("laborbot-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+class BotStack:
+    """Rasa and the action server from the trained model, as the launcher starts them."""
+
+    def __init__(self, settings: Settings, model: Path) -> None:
+        self.settings = settings
+        definitions = product_services(settings, model)
+        self.processes = [Process(definitions[name], settings.var_dir / f"{name}.log") for name in ("rasa", "actions")]
+
+    def start(self, timeout_s: float = 300) -> "BotStack":
+        index = PROJECT_ROOT / "var" / "index"
+        if index.exists() and not self.settings.index_dir.exists():
+            self.settings.index_dir.symlink_to(index)  # the knowledge-base index the product built
+        for process in self.processes:
+            process.start()
+        wait_until(self._ready, timeout_s, 1.0, "Rasa to load the model")
+        return self
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.stop()
+
+    def pids(self) -> dict[str, int]:
+        return {p.service.name: p.popen.pid for p in self.processes if p.popen is not None}
+
+    def _ready(self) -> bool:
+        assert all(p.alive() for p in self.processes), f"rasa/actions exited; see logs in {self.settings.var_dir}"
+        try:
+            status = httpx.get(f"{self.settings.rasa_url}/status", timeout=2)
+        except httpx.HTTPError:
+            return False
+        return status.status_code == 200 and bool(status.json().get("model_file"))
