@@ -1,0 +1,27 @@
+"""Knowledge-base administration and insight for policy staff (/admin): server-rendered pages, assets under
+api/static/admin, staff edits stored in the database and materialised into settings.kb_staff_dir."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "admin"
+
+
+def mount_admin(app: FastAPI) -> None:
+    from api.admin.jobs import IndexJobs
+    from api.admin.store import KnowledgeStore
+    from api.admin.views import router
+    from api.core.db import get_sessionmaker
+    from api.web.session import login_throttle
+
+    def sessions():  # resolved per use, like the rest of the app, so settings can change before startup
+        return get_sessionmaker()()
+
+    settings = app.state.settings
+    login_throttle(app)
+    app.state.admin_store = KnowledgeStore(settings, sessions)
+    app.state.index_jobs = IndexJobs(app, settings, sessions)
+    app.include_router(router)
+    app.mount("/static/admin", StaticFiles(directory=STATIC_DIR), name="admin-static")
