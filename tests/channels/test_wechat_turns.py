@@ -138,8 +138,11 @@ def test_push_refreshes_an_expired_token_and_retries_errors_with_backoff(bot, ma
     pushed = wait_until(lambda: fake_cs.pushes_to(user), 30, what="the push after retries")
     assert "社保" in "\n".join(pushed)
     assert fake_cs.token_requests == tokens_before + 1
-    attempts = server.rows("SELECT attempts FROM wechat_outbox WHERE openid = :u ORDER BY id", u=user)
-    assert attempts[0][0] == 3  # busy, busy (1 s, 2 s backoff), sent
+    # The fake records the push before the app marks the row sent: wait for that, then count.
+    first = wait_until(lambda: server.rows(
+        "SELECT attempts FROM wechat_outbox WHERE openid = :u AND status = 'sent' ORDER BY id LIMIT 1", u=user),
+        10, what="the first row marked sent")
+    assert first[0][0] == 3  # busy, busy (1 s, 2 s backoff), sent
 
 
 def test_rate_limit_answers_kindly_without_asking_the_bot(bot_app, fake_cs):
