@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from api.channels.wechat.outbox import OutboxSender
 from api.channels.wechat.protocol import WechatProtocol
 from api.channels.wechat.store import WechatStore
 from api.conversation.service import Outgoing
+from api.core.readiness import ready
 from api.core.db import get_sessionmaker
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "webchat"
@@ -34,7 +36,7 @@ def include_channels(app: FastAPI) -> None:
 
 
 async def start_channels(app: FastAPI) -> None:
-    """Needs app.state.conversation (the ConversationService)."""
+    """Needs app.state.conversation (the ConversationService), app.state.rasa and app.state.kb (readiness)."""
     settings, conversation, sessions = app.state.settings, app.state.conversation, get_sessionmaker()
     app.state.chat_limiter = RateLimiter(settings.chat_rate_limit_per_min)
 
@@ -47,6 +49,8 @@ async def start_channels(app: FastAPI) -> None:
     )
     app.state.wechat_client = client
     app.state.wechat_sender = asyncio.create_task(sender.run())
+    # Before this process takes any message: what is still "processing" was cut short by a crash.
+    app.state.wechat.recover(await asyncio.to_thread(store.interrupted), partial(ready, app))
     conversation.register_channel(WECHAT_CHANNEL, app.state.wechat.push)
 
     hub = LiveHub()

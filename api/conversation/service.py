@@ -70,10 +70,11 @@ class ConversationService:
         self._channels[channel] = deliver
 
     async def handle_incoming(
-        self, channel: str, user_id: str, text: str, message_id: str | None = None
+        self, channel: str, user_id: str, text: str, message_id: str | None = None, resumed: bool = False
     ) -> HandleResult:
+        """resumed: a crash cut this message's turn short; answer it even if it was taken in already."""
         intake = await asyncio.to_thread(self._intake, channel, user_id, text, message_id)
-        if intake.duplicate:
+        if intake.duplicate and not resumed:
             return HandleResult(duplicate=True, replies=[], case_id=intake.case_id)
         if intake.case_id is not None:
             replies = [Outgoing(CASE_ACK, author="system")]

@@ -50,6 +50,12 @@ class Process:
             os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait()
 
+    def kill(self) -> None:
+        """SIGKILL, as in a crash: no shutdown, no draining."""
+        if self.popen is not None and self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
+
     def alive(self) -> bool:
         return self.popen is not None and self.popen.poll() is None
 
@@ -84,6 +90,9 @@ class AppServer:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def crash(self) -> None:
+        self.process.kill()
 
     def _serving(self) -> bool:
         assert self.process.alive(), f"app exited; see {self.process.log_path}"

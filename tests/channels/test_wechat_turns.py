@@ -125,6 +125,26 @@ def test_outbox_survives_a_restart(bot, make_app, fake_cs):
     wait_until(lambda: all_sent(server, user), 10, what="every outbox row marked sent")
 
 
+def test_a_turn_cut_short_by_a_crash_is_answered_after_the_restart(bot, make_app, fake_cs):
+    server = make_app(healthy=True, wechat_reply_budget_s=0.01)
+    platform, user = sim(server), new_openid("crash")
+    message = platform.text(user, "加班费怎么算")
+    assert platform.deliver(message).response.text == "success"
+    server.crash()  # milliseconds after the acknowledgement: the bot is still working on the answer
+    assert server.rows("SELECT status, text FROM wechat_inbound WHERE openid = :u", u=user) == [
+        ("processing", "加班费怎么算")
+    ]
+    server.start()
+    assert platform.deliver(message).response.text == "success"  # WeChat's retry: taken already
+    pushed = wait_until(lambda: fake_cs.pushes_to(user), 60, what="the answer pushed after the restart")
+    assert "加班" in "\n".join(pushed)
+    wait_until(lambda: all_sent(server, user), 10, what="every outbox row marked sent")
+    time.sleep(1.0)  # room for a wrong second answer to show up
+    assert len(fake_cs.pushes_to(user)) == len(pushed)
+    assert server.rows("SELECT status FROM wechat_inbound WHERE openid = :u", u=user) == [("pushed",)]
+    assert inbound(server, user) == ["加班费怎么算"]  # taken in once, answered once
+
+
 def test_push_refreshes_an_expired_token_and_retries_errors_with_backoff(bot, make_app, fake_cs):
     server = make_app(healthy=True, wechat_reply_budget_s=0.01)
     platform = sim(server)

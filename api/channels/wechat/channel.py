@@ -3,7 +3,8 @@
 WeChat waits 5 s for an answer and then retries the same message (up to 3 times). Each message is
 taken once (persisted claim); its turn runs as a task that every delivery of that message waits on.
 Whoever sees the turn finish within its budget answers passively; once a delivery's budget runs out,
-the answer goes out through the outbox instead. Exactly one of the two happens.
+the answer goes out through the outbox instead. Exactly one of the two happens. A turn a crash cut short
+(its message still "processing" when the app starts again) is run again and answered through the outbox.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from api.channels.ratelimit import RATE_LIMITED_TEXT, RateLimiter
 from api.channels.wechat import texts
+from api.channels.wechat.models import WechatInbound
 from api.channels.wechat.outbox import OutboxSender
 from api.channels.wechat.protocol import Envelope
 from api.channels.wechat.store import WechatStore
@@ -22,6 +24,7 @@ from api.conversation.service import ConversationService, Outgoing
 logger = logging.getLogger(__name__)
 CHANNEL = "wechat"
 Produce = Callable[[], Awaitable[list[str]]]  # the texts answering one inbound message
+READY_WAIT_S = 180.0  # after a crash Rasa may still be loading its model, the app its index
 
 
 @dataclass
@@ -56,10 +59,15 @@ class WechatChannel:
 
     async def respond(self, envelope: Envelope, budget_s: float) -> str | None:
         """The passive reply text, or None to answer `success` (nothing more, or a push follows)."""
-        produce, kind = self._route(envelope)
+        produce, kind, asked = self._route(envelope)
         if produce is None:
             return None
-        return await self._once(envelope.dedup_key, envelope.openid, kind, produce, budget_s)
+        return await self._once(envelope.dedup_key, envelope.openid, kind, asked, produce, budget_s)
+
+    def recover(self, interrupted: list[WechatInbound], ready: Callable[[], Awaitable[bool]]) -> None:
+        """Answer, through the outbox, the messages whose turns a crash cut short (see WechatStore.interrupted)."""
+        if interrupted:
+            self._spawn(self._answer_interrupted(interrupted, ready))
 
     async def push(self, openid: str, outgoing: Outgoing) -> None:
         """Channel delivery for ConversationService (e.g. a lawyer's reply): through the outbox."""
@@ -72,31 +80,32 @@ class WechatChannel:
         if pending:
             await asyncio.wait(pending, timeout=timeout_s)
 
-    def _route(self, envelope: Envelope) -> tuple[Produce | None, str]:
+    def _route(self, envelope: Envelope) -> tuple[Produce | None, str, str | None]:
+        """How to answer, the message kind, and the text asked of the bot (None for fixed answers)."""
         message = envelope.message
         if message.type == "event":
             event = (getattr(message, "event", "") or "").lower()
             if event in ("subscribe", "subscribe_scan"):
-                return _fixed(texts.WELCOME), "subscribe"
+                return _fixed(texts.WELCOME), "subscribe", None
             if event == "unsubscribe":
-                return _fixed(None), "unsubscribe"
-            return None, event  # menu views, locations…: nothing to say
+                return _fixed(None), "unsubscribe", None
+            return None, event, None  # menu views, locations…: nothing to say
         if message.type == "text":
             text = message.content
         elif message.type == "voice":
             text = (message.recognition or "").strip()
             if not text:
-                return _fixed(texts.VOICE_UNRECOGNIZED), "voice"
+                return _fixed(texts.VOICE_UNRECOGNIZED), "voice", None
         else:
-            return _fixed(texts.UNSUPPORTED), message.type
+            return _fixed(texts.UNSUPPORTED), message.type, None
         msg_id = envelope.fields.get("MsgId")
-        return (lambda: self._bot_turn(envelope.openid, text, msg_id)), message.type
+        return (lambda: self._bot_turn(envelope.openid, text, msg_id)), message.type, text
 
-    async def _bot_turn(self, openid: str, text: str, msg_id: str | None) -> list[str]:
-        if not self.limiter.allow(f"{CHANNEL}:{openid}"):
+    async def _bot_turn(self, openid: str, text: str, msg_id: str | None, resumed: bool = False) -> list[str]:
+        if not resumed and not self.limiter.allow(f"{CHANNEL}:{openid}"):
             return [RATE_LIMITED_TEXT]
         try:
-            result = await self.conversation.handle_incoming(CHANNEL, openid, text, message_id=msg_id)
+            result = await self.conversation.handle_incoming(CHANNEL, openid, text, msg_id, resumed)
         except Exception:
             logger.exception("wechat turn failed")
             return [texts.SORRY]
@@ -104,10 +113,12 @@ class WechatChannel:
             return []
         return texts.render_texts(result.replies) or [texts.SORRY]  # never leave the worker without an answer
 
-    async def _once(self, key: str, openid: str, kind: str, produce: Produce, budget_s: float) -> str | None:
+    async def _once(
+        self, key: str, openid: str, kind: str, asked: str | None, produce: Produce, budget_s: float
+    ) -> str | None:
         turn = self._turns.get(key)
         if turn is None:
-            turn = _Turn(asyncio.create_task(self._claim_and_produce(key, openid, kind, produce)))
+            turn = _Turn(asyncio.create_task(self._claim_and_produce(key, openid, kind, asked, produce)))
             self._turns[key] = turn
         try:
             outcome = await asyncio.wait_for(asyncio.shield(turn.task), timeout=max(budget_s, 0.0))
@@ -127,9 +138,11 @@ class WechatChannel:
         # A retry while passive means WeChat never got the first answer: give the same one again.
         return turn.passive_text if turn.delivery == "passive" else None
 
-    async def _claim_and_produce(self, key: str, openid: str, kind: str, produce: Produce) -> _Outcome:
+    async def _claim_and_produce(
+        self, key: str, openid: str, kind: str, asked: str | None, produce: Produce
+    ) -> _Outcome:
         try:
-            if not await asyncio.to_thread(self.store.claim, key, openid, kind):
+            if not await asyncio.to_thread(self.store.claim, key, openid, kind, asked):
                 stored = await asyncio.to_thread(self.store.stored_reply, key)
                 return _Outcome([stored] if stored else [], fresh=False)
             return _Outcome(await produce(), fresh=True)
@@ -154,11 +167,32 @@ class WechatChannel:
             self.sender.wake()
         self._turns.pop(key, None)
 
+    async def _answer_interrupted(
+        self, interrupted: list[WechatInbound], ready: Callable[[], Awaitable[bool]]
+    ) -> None:
+        if any(row.text for row in interrupted):
+            await _wait_for(ready, READY_WAIT_S)  # if it never comes, the worker is asked to resend
+        for row in interrupted:
+            if row.text is None:  # a fixed answer (welcome, "unsupported type"): too late to matter
+                await asyncio.to_thread(self.store.finish, row.key, "interrupted", None, row.openid, [], "bot")
+                continue
+            msg_id = row.key.removeprefix("msg:") if row.key.startswith("msg:") else None
+            answer = await self._bot_turn(row.openid, row.text, msg_id, resumed=True)
+            await asyncio.to_thread(self.store.finish, row.key, "pushed", None, row.openid, answer, "bot")
+            logger.info("wechat: answered message %s after a restart", row.key)
+        self.sender.wake()
+
     def _spawn(self, coro) -> asyncio.Task:
         task = asyncio.create_task(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
         return task
+
+
+async def _wait_for(ready: Callable[[], Awaitable[bool]], timeout_s: float, interval_s: float = 2.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await ready() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(interval_s)
 
 
 def _fixed(text: str | None) -> Produce:

@@ -21,9 +21,11 @@ class WechatInbound(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     openid: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    # processing -> passive (reply below went out in the HTTP answer) | pushed (via the outbox) | ignored
+    # processing -> passive (reply below went out in the HTTP answer) | pushed (via the outbox)
+    #            | interrupted (cut short by a crash before a fixed answer; nothing was asked of the bot)
     status: Mapped[str] = mapped_column(String(16), default="processing")
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)  # what was asked of the bot, for crash recovery
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

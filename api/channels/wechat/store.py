@@ -15,15 +15,23 @@ class WechatStore:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def claim(self, key: str, openid: str, kind: str) -> bool:
+    def claim(self, key: str, openid: str, kind: str, text: str | None) -> bool:
         """True for the first delivery of this message; False if it was taken before (even before a restart)."""
         with self.sessions() as db:
-            db.add(WechatInbound(key=key, openid=openid, kind=kind, status="processing"))
+            db.add(WechatInbound(key=key, openid=openid, kind=kind, status="processing", text=text))
             try:
                 db.commit()
             except IntegrityError:
                 return False
         return True
+
+    def interrupted(self) -> list[WechatInbound]:
+        """Messages still being processed. Called before this process takes any: a crash cut them short."""
+        with self.sessions() as db:
+            rows = db.scalars(
+                select(WechatInbound).where(WechatInbound.status == "processing").order_by(WechatInbound.created_at)
+            )
+            return list(rows)
 
     def stored_reply(self, key: str) -> str | None:
         """The passive reply already given to this message, so a retry gets the same answer again."""
