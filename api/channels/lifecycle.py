@@ -22,8 +22,8 @@ from api.channels.wechat.outbox import OutboxSender
 from api.channels.wechat.protocol import WechatProtocol
 from api.channels.wechat.store import WechatStore
 from api.conversation.service import Outgoing
-from api.core.readiness import ready
 from api.core.db import get_sessionmaker
+from api.core.readiness import ready
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "webchat"
 SHUTDOWN_DRAIN_S = 5.0

@@ -47,8 +47,7 @@ class Process:
         try:
             self.popen.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait()
+            self.kill()
 
     def kill(self) -> None:
         """SIGKILL, as in a crash: no shutdown, no draining."""

@@ -17,7 +17,7 @@ from api.channels.ratelimit import RATE_LIMITED_TEXT, RateLimiter
 from api.channels.wechat import texts
 from api.channels.wechat.models import WechatInbound
 from api.channels.wechat.outbox import OutboxSender
-from api.channels.wechat.protocol import Envelope
+from api.channels.wechat.protocol import Envelope, msg_id_of
 from api.channels.wechat.store import WechatStore
 from api.conversation.service import ConversationService, Outgoing
 
@@ -176,8 +176,7 @@ class WechatChannel:
             if row.text is None:  # a fixed answer (welcome, "unsupported type"): too late to matter
                 await asyncio.to_thread(self.store.finish, row.key, "interrupted", None, row.openid, [], "bot")
                 continue
-            msg_id = row.key.removeprefix("msg:") if row.key.startswith("msg:") else None
-            answer = await self._bot_turn(row.openid, row.text, msg_id, resumed=True)
+            answer = await self._bot_turn(row.openid, row.text, msg_id_of(row.key), resumed=True)
             await asyncio.to_thread(self.store.finish, row.key, "pushed", None, row.openid, answer, "bot")
             logger.info("wechat: answered message %s after a restart", row.key)
         self.sender.wake()

@@ -29,6 +29,9 @@ class Rejected(Exception):
         self.detail = detail
 
 
+MSG_KEY_PREFIX = "msg:"
+
+
 @dataclass(frozen=True)
 class Envelope:
     """A verified inbound message."""
@@ -47,8 +50,13 @@ class Envelope:
         """MsgId for messages; events carry none, so the sender and CreateTime identify them."""
         msg_id = self.fields.get("MsgId")
         if msg_id:
-            return f"msg:{msg_id}"
+            return f"{MSG_KEY_PREFIX}{msg_id}"
         return f"event:{self.openid}:{self.fields.get('CreateTime', '')}"
+
+
+def msg_id_of(dedup_key: str) -> str | None:
+    """The MsgId back from a message's dedup_key; None for events."""
+    return dedup_key.removeprefix(MSG_KEY_PREFIX) if dedup_key.startswith(MSG_KEY_PREFIX) else None
 
 
 class WechatProtocol:
