@@ -11,6 +11,7 @@ The web app writes these files (api/admin); the build only reads them.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .corpus import Document, load_policy_document, load_yaml
@@ -19,6 +20,33 @@ from .manifest import ManifestEntry
 
 CORPUS_STATUS_FILE = "corpus_status.yml"
 RETIRED = "retired"
+POLICY_DIR, FAQ_DIR = "policy", "faq"
+# Keys staff pages pass around: a policy file name, or a card id (also the card's file name).
+POLICY_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,100}\.md$")
+CARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
+
+
+class UnsafeKey(ValueError):
+    """A key that does not name a file inside the knowledge-base directories."""
+
+
+def item_path(root: Path, kind: str, key: str) -> Path:
+    """The file of one policy document or FAQ card under ``root`` (repo documents or the overlay).
+
+    Every file operation on a key that came from a request goes through here: the key must have the
+    shape of a document file name or card id, and the resolved path must stay inside root/<kind>/.
+    """
+    if kind == POLICY_DIR and POLICY_KEY.fullmatch(key):
+        folder, name = POLICY_DIR, key
+    elif kind == FAQ_DIR and CARD_ID.fullmatch(key):
+        folder, name = FAQ_DIR, f"{key}.yml"
+    else:
+        raise UnsafeKey(f"not a {kind} key: {key!r}")
+    base = (root / folder).resolve()
+    path = (base / name).resolve()
+    if path.parent != base:  # a symlink pointing elsewhere
+        raise UnsafeKey(f"{key!r} resolves outside {base}")
+    return path
 
 
 def corpus_overrides(overlay_dir: Path | None) -> dict[str, dict]:

@@ -27,7 +27,7 @@ from api.conversation.models import utcnow
 from api.users.models import User
 from knowledge_base.corpus import load_yaml, split_front_matter
 from knowledge_base.manifest import MANIFEST_PATH, atomic_write_text, load_manifest
-from knowledge_base.overlay import CORPUS_STATUS_FILE, RETIRED
+from knowledge_base.overlay import CARD_ID, CORPUS_STATUS_FILE, RETIRED, UnsafeKey, item_path
 
 POLICY, FAQ, CORPUS = "policy", "faq", "corpus"
 KIND_LABELS = {POLICY: "工会政策文档", FAQ: "FAQ卡片", CORPUS: "法规语料"}
@@ -37,7 +37,6 @@ DOC_TYPE_LABELS = {
     "typical_case": "典型案例", "union_policy": "工会政策文档", "faq": "FAQ卡片",
 }
 STATUS_LABELS = {"in_force": "有效", "possibly_outdated": "待核实", "repealed": "已废止", RETIRED: "已停用"}
-CARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 
 
 class StoreError(ValueError):
@@ -210,7 +209,7 @@ class KnowledgeStore:
             raise StoreError("未知的条目类型。")
 
     def save_card(self, actor: User, card: dict, summary: str = "保存", action: str = "faq_save") -> None:
-        if not CARD_ID.match(card.get("id", "")):
+        if not CARD_ID.fullmatch(str(card.get("id", ""))):
             raise StoreError("卡片编号只能使用小写字母、数字和连字符（3–80 个字符），例如 wage-late-payment。")
         content = yaml.safe_dump({"cards": [card]}, allow_unicode=True, sort_keys=False, width=1000)
         self._commit(actor, FAQ, card["id"], card["questions"][0], card.get("status", "in_force"), content, summary,
@@ -245,10 +244,8 @@ class KnowledgeStore:
     def _write_file(self, db: Session, kind: str, key: str, content: str) -> None:
         """Materialise the current version where the build reads it (inside the transaction: a failed write
         rolls the version back)."""
-        if kind == POLICY:
-            path = self.overlay / "policy" / key
-        elif kind == FAQ:
-            path = self.overlay / "faq" / f"{key}.yml"
+        if kind in (POLICY, FAQ):
+            path = self._file(self.overlay, kind, key)
         else:
             statuses = {}
             for item in db.scalars(select(KbItem).where(KbItem.kind == CORPUS).order_by(KbItem.key)):
@@ -282,7 +279,7 @@ class KnowledgeStore:
 
     def _repo_text(self, kind: str, key: str) -> str | None:
         if kind == POLICY:
-            path = self.repo_docs / "policy" / key
+            path = self._file(self.repo_docs, kind, key)
             return path.read_text(encoding="utf-8") if path.exists() else None
         if kind == FAQ:
             raw = self._repo_cards().get(key)
@@ -290,6 +287,13 @@ class KnowledgeStore:
         entry = next((e for e in load_manifest(self.manifest_path) if e.short_title == key), None)
         return yaml.safe_dump({"status": entry.status, "note": entry.note}, allow_unicode=True,
                               sort_keys=False) if entry else None
+
+    @staticmethod
+    def _file(root: Path, kind: str, key: str) -> Path:
+        try:
+            return item_path(root, kind, key)
+        except UnsafeKey:
+            raise StoreError("找不到该条目。") from None
 
     @staticmethod
     def _item(db: Session, kind: str, key: str) -> KbItem | None:
