@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, List, Optional
 
-from actions.calculators import ServicePeriod, add_months
+from knowledge_base.calculators import ServicePeriod, add_months
 from actions.forms.places import find_city, find_district
 from nlu.zh_parse import find_entities, parse_date, parse_duration, parse_money, parse_number
 

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import texts
-from actions.calculators import ServicePeriod
+from knowledge_base.calculators import ServicePeriod
 
 from actions.forms import answers
 from actions.forms.answers import Answer

@@ -12,11 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import texts
-from actions.calculators import (
+from knowledge_base.calculators import (
     CalculationResult, ServicePeriod, annual_leave, arbitration_deadline, double_wage, local_figure, overtime,
     severance,
 )
-from actions.calculators.common import yuan
+from knowledge_base.calculators.common import yuan
 from actions.forms.calculator_forms import CALCULATOR_SLOTS, CALCULATORS
 from nlu.zh_parse import parse_number
 

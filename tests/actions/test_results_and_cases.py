@@ -3,7 +3,7 @@ from datetime import date
 
 from action_fixtures import TOKEN, make_tracker, run, slots_set, texts_of
 
-from actions.calculators import local_figure
+from knowledge_base.calculators import local_figure
 from actions.feedback import ActionSubmitFeedback
 from actions.forms.calculator_forms import CALCULATOR_SLOTS
 from actions.forms.results import ActionCalculate

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from actions.calculators import (
+from knowledge_base.calculators import (
     Figure, ServicePeriod, annual_leave, arbitration_deadline, double_wage, full_year_days, local_figure,
     monthly_pay_days, months_of_pay, overtime, severance,
 )
-from actions.calculators.figures import DEFAULT_PATH, _load
+from knowledge_base.calculators.figures import DEFAULT_PATH, _load
 
 BEIJING_2024 = Figure(label="测试用月平均工资", value=Decimal("11937"), unit="元/月", year=2024,
                       applies_from=date(2025, 7, 1), source="测试", verify=False)

@@ -1,4 +1,4 @@
-"""Local figures (average and minimum wage, pay days) read from actions/data/local_figures.yml.
+"""Local figures (average and minimum wage, pay days) read from knowledge_base/data/local_figures.yml.
 
 The figures change by city and year and are maintained by staff, so they live in data, and every
 answer names the figure, its year and its source.
