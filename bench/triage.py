@@ -47,7 +47,7 @@ def load_cases(split: str | None = None) -> list[dict]:
 
 def detected_risks(text: str) -> set[str]:
     # A confident, well-retrieved topic question: only the risk rules can escalate it.
-    result = triage(text, intent="labor_contract", confidence=0.99, retrieval_confidence=0.99)
+    result = triage(text, intent="labor_contract")
     return {r.removeprefix("risk:") for r in result.reasons if r.startswith("risk:")}
 
 

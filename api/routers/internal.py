@@ -110,8 +110,8 @@ def open_case(body: CaseRequest, cases: CasesDep) -> CaseResponse:
 
     The description is screened like any message: a crisis told in the form raises the priority."""
     channel, user_id = body.sender()
-    risk = triage(body.description, intent=body.intent or "request_human", confidence=1.0,
-                  retrieval_confidence=None, user_requested=True, entities=body.entities)
+    risk = triage(body.description, intent=body.intent or "request_human",
+                  user_requested=True, entities=body.entities)
     reasons = list(dict.fromkeys([*risk.reasons, *body.reasons]))
     case_id, _ = cases.open_case(
         channel,

@@ -15,7 +15,7 @@ _WHITESPACE = re.compile(r"\s+")
 class TriageResult:
     escalate: bool
     priority: str | None  # "urgent" | "high" | "normal" when escalating, else None
-    reasons: list[str]  # most urgent first, e.g. ["risk:self_harm", "low_confidence"]
+    reasons: list[str]  # most urgent first, e.g. ["risk:self_harm", "user_request"]
     emergency_notice: str | None  # Chinese text with emergency numbers, only for crisis risks
     evidence: dict[str, str] = field(default_factory=dict)  # reason -> text that triggered it
 
@@ -28,27 +28,18 @@ def normalize(text: str) -> str:
 def triage(
     text: str,
     intent: str,
-    confidence: float,
-    retrieval_confidence: float | None,
     user_requested: bool = False,
     entities: Iterable[dict] = (),
     table: Table | None = None,
 ) -> TriageResult:
+    """A case opens for a risk a lawyer must see, or because the worker asked for a person. An answer the
+    bot is unsure of is not a case: it goes to staff's unanswered list and the worker is offered a person."""
     table = table or load_table()
     entities = list(entities)
     found: dict[str, tuple[str, str]] = {}  # reason -> (priority, evidence)
 
     if user_requested or intent == "request_human":
         found["user_request"] = (table.reason_priority["user_request"], "")
-    if intent not in table.no_confidence_escalation and confidence < table.low_confidence:
-        found["low_confidence"] = (table.reason_priority["low_confidence"], f"{intent}={confidence:.2f}")
-    if (
-        retrieval_confidence is not None
-        and intent not in table.no_retrieval_escalation
-        and retrieval_confidence < table.low_retrieval_confidence
-    ):
-        found["low_retrieval_confidence"] = (
-            table.reason_priority["low_retrieval_confidence"], f"{retrieval_confidence:.2f}")
 
     clean = normalize(text)
     for risk in table.risks:

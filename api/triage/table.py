@@ -88,10 +88,6 @@ class Risk:
 
 @dataclass(frozen=True)
 class Table:
-    low_confidence: float
-    low_retrieval_confidence: float
-    no_confidence_escalation: frozenset[str]
-    no_retrieval_escalation: frozenset[str]
     reason_priority: dict[str, str]
     negation_cue: re.Pattern
     risks: tuple[Risk, ...]
@@ -171,15 +167,10 @@ def _risk(name: str, spec: dict, lexicon: dict[str, str]) -> Risk:
 
 def parse_table(raw: dict) -> Table:
     lexicon = raw.get("lexicon", {})
-    thresholds = raw["thresholds"]
     reason_priority = raw["reason_priority"]
     if any(p not in PRIORITIES for p in reason_priority.values()):
         raise TableError(f"reason_priority: priorities must be one of {PRIORITIES}")
     return Table(
-        low_confidence=float(thresholds["low_confidence"]),
-        low_retrieval_confidence=float(thresholds["low_retrieval_confidence"]),
-        no_confidence_escalation=frozenset(raw.get("no_confidence_escalation", ())),
-        no_retrieval_escalation=frozenset(raw.get("no_retrieval_escalation", ())),
         reason_priority=dict(reason_priority),
         negation_cue=_compile(raw["negation_cue"], lexicon, "negation_cue"),
         risks=tuple(_risk(name, spec, lexicon) for name, spec in raw["risks"].items()),

@@ -16,7 +16,7 @@ from bench.triage import evaluate, load_cases  # noqa: E402
 
 
 def risks_of(text: str, **kwargs) -> set[str]:
-    args = dict(intent="labor_contract", confidence=0.99, retrieval_confidence=0.99) | kwargs
+    args = dict(intent="labor_contract") | kwargs
     return {r.removeprefix("risk:") for r in triage(text, **args).reasons if r.startswith("risk:")}
 
 
@@ -54,7 +54,7 @@ def test_blind_split_does_not_regress():
     "我想不开这个证明", "孩子十岁了我请假带他看病要扣工资吗", "我是十四号入职的", "我有了offer要离职",
 ])
 def test_must_not_flag(text):
-    result = triage(text, intent="labor_contract", confidence=0.99, retrieval_confidence=0.99)
+    result = triage(text, intent="labor_contract")
     assert not result.escalate and result.priority is None and result.reasons == []
     assert result.emergency_notice is None
 
@@ -74,7 +74,7 @@ def test_brief_phrasings_are_flagged(text, risk):
 
 
 def test_crisis_gets_urgent_priority_and_emergency_numbers():
-    result = triage("活不下去了想跳楼", intent="wage_arrears", confidence=0.9, retrieval_confidence=0.8)
+    result = triage("活不下去了想跳楼", intent="wage_arrears")
     assert result.escalate and result.priority == "urgent"
     assert result.reasons == ["risk:self_harm"]
     for number in ("110", "120", "119", "12351", "12356", "010-82951332"):
@@ -83,18 +83,16 @@ def test_crisis_gets_urgent_priority_and_emergency_numbers():
 
 
 def test_high_risk_has_no_emergency_notice():
-    result = triage("我怀孕了公司把我开除了", intent="women_protection", confidence=0.9, retrieval_confidence=0.8)
+    result = triage("我怀孕了公司把我开除了", intent="women_protection")
     assert (result.priority, result.reasons, result.emergency_notice) == (
         "high", ["risk:pregnancy_dismissal"], None)
 
 
 def test_priority_is_the_most_urgent_reason_and_reasons_are_ordered():
-    result = triage("几十个工友一起堵门 包工头拿着钢管来打我们", intent="wage_arrears",
-                    confidence=0.3, retrieval_confidence=0.1, user_requested=True)
+    result = triage("几十个工友一起堵门 包工头拿着钢管来打我们", intent="wage_arrears", user_requested=True)
     assert result.priority == "urgent"
     assert result.reasons[0] == "risk:violence"
-    assert set(result.reasons) == {"risk:violence", "risk:group_incident", "user_request",
-                                   "low_confidence", "low_retrieval_confidence"}
+    assert set(result.reasons) == {"risk:violence", "risk:group_incident", "user_request"}
     assert result.reasons.index("risk:group_incident") < result.reasons.index("user_request")
 
 
@@ -106,29 +104,15 @@ def test_headcount_entity_counts_many_workers():
     assert "mass_wage_arrears" not in risks_of(text, entities=[{"entity": "headcount", "value": 4}])
 
 
-def test_non_risk_reasons_and_thresholds():
-    table = load_table()
+def test_only_risks_and_requests_open_cases():
+    """An unsure answer is not a case (it is offered, and staff see it); a request for a person is."""
     plain = "加班费怎么算"
-    confident = triage(plain, intent="overtime_hours", confidence=0.9, retrieval_confidence=0.9)
-    assert (confident.escalate, confident.priority, confident.reasons) == (False, None, [])
-    unsure = triage(plain, intent="overtime_hours", confidence=table.low_confidence - 0.01,
-                    retrieval_confidence=table.low_retrieval_confidence - 0.01)
-    assert (unsure.priority, unsure.reasons) == ("normal", ["low_confidence", "low_retrieval_confidence"])
-    at_threshold = triage(plain, intent="overtime_hours", confidence=table.low_confidence,
-                          retrieval_confidence=None)
-    assert not at_threshold.escalate
-    asked = triage("我要找律师", intent="request_human", confidence=0.95, retrieval_confidence=None)
+    assert triage(plain, intent="overtime_hours") == triage("今天天气怎么样", intent="out_of_scope")
+    assert not triage(plain, intent="overtime_hours").escalate
+    asked = triage("我要找律师", intent="request_human")
     assert (asked.priority, asked.reasons) == ("normal", ["user_request"])
-    flagged = triage(plain, intent="overtime_hours", confidence=0.9, retrieval_confidence=None,
-                     user_requested=True)
-    assert flagged.reasons == ["user_request"]
-
-
-def test_out_of_scope_with_low_confidence_is_redirected_not_escalated():
-    result = triage("今天天气怎么样", intent="out_of_scope", confidence=0.2, retrieval_confidence=0.05)
-    assert (result.escalate, result.reasons) == (False, [])
-    # ...but a risk is still caught whatever the intent.
-    crisis = triage("我不想活了", intent="out_of_scope", confidence=0.2, retrieval_confidence=None)
+    assert triage(plain, intent="overtime_hours", user_requested=True).reasons == ["user_request"]
+    crisis = triage("我不想活了", intent="out_of_scope")  # a risk is caught whatever the intent
     assert crisis.priority == "urgent" and crisis.reasons == ["risk:self_harm"]
 
 
@@ -154,14 +138,6 @@ def test_table_errors_name_the_entry():
     raw["risks"]["serious_injury"]["rules"][0]["any"].append("ICU")
     with pytest.raises(TableError, match="lower case"):
         parse_table(raw)
-
-
-def test_retrieval_threshold_matches_the_knowledge_base_calibration():
-    """The answer says "no reliable basis" exactly when triage escalates for low retrieval confidence."""
-    from api.triage.table import load_table
-    from knowledge_base.retriever import CONFIDENCE_THRESHOLD
-
-    assert load_table().low_retrieval_confidence == CONFIDENCE_THRESHOLD
 
 
 @pytest.mark.parametrize(("text", "count"), [("三四十", 30), ("四五十", 40), ("十五六", 15), ("二三十", 20), ("一百", 100)])
