@@ -1,48 +1,68 @@
-"""Compose the worker-facing Chinese answer from retrieval results, verifying every citation first."""
+"""Compose the answer to one question from the answer-card bank and the statutes.
+
+- The best card is certain enough → its answer: the worker's own facts applied first when the card has a
+  rule for them, the direct answer, conditions when they fit on a phone screen, at most three next steps
+  for this question, a one-line disclaimer. Citations are the card's articles, shown as cards below the
+  bubble (statute text is never repeated in the bubble).
+- The best card is only probable → the same, introduced as "您问的应该是…", with the other close cards
+  offered as one-tap options.
+- Nothing is certain → no guess: the topic's basic steps, the close cards as options ("您想问的是…"),
+  articles marked as possibly relevant, the offer of a person; the question goes to staff's unanswered list.
+- A message that asks two things gets both cards.
+Every cited article is checked against the serving index: it must exist and be in force.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from catalogue import say
+
+from . import facts as question_facts
+from .card_match import CardHit
+from .cards import AnswerCard
 from .retriever import Hit, Retriever, SearchResult
 
-MAX_CITATIONS = 3
-QUOTE_CHARS = 160  # the answer quotes an article's beginning; citations carry the full text
-POLICY_MIN_SHARE = 0.25  # a union-policy article is shown when it scores at least this share of the top hit
-LOW_CONFIDENCE_REASON = "low_retrieval_confidence"
-DISCLAIMER = ("温馨提示：以上内容根据现行法律条文整理，仅供参考，不构成正式法律意见，具体以当地部门和仲裁机构的认定为准。"
-              "如需进一步帮助，可以回复“转人工”，由工会律师或工作人员为您解答，也可以拨打职工服务热线12351。")
-# The caller escalates (reason low_retrieval_confidence) and adds the handoff sentence itself.
-LOW_CONFIDENCE_TEXT = "您的问题我没有找到足够确定的法律依据，为避免误导您，我不做猜测。"
-_SENTENCE_END = re.compile(r"(?<=[。！？])")
+ANSWER_P = 0.5  # calibrated P(right card) from which the card is simply the answer
+PROBABLE_P = 0.25  # from here the best card is answered as "您问的应该是…" with alternatives
+OPTION_P = 0.04  # a card this probable is worth offering as an option
+MAX_OPTIONS = 3
+MAX_CITATIONS = 4
+MAX_STEPS = 3
+BUBBLE_CHARS = 350  # the answer and its conditions; steps and the disclaimer follow
+OUT_OF_SCOPE = "out_of_scope"
+UNSURE_REASON = "low_confidence"
+_SEGMENT = re.compile(r"[？?。！!；;\n]+|还有(?:就是)?|另外|再问一下|顺便问一?下?|还想问")
+MIN_SEGMENT = 6
 
 
 @dataclass
 class Answer:
-    text: str
-    citations: list[dict]  # {"law", "article", "text"} as in CONTRACT.md §3, most relevant first
-    confidence: float
-    low_confidence: bool
+    kind: str  # card | cards | probable | unsure | referral
+    text: str  # the bubble as the worker reads it (web chat and WeChat alike)
+    citations: list[dict]  # {"law", "article", "text"}, most relevant first (CONTRACT.md §3)
+    confidence: float  # calibrated P(the answer's card is the right one); article confidence when unsure
+    cards: list[str] = field(default_factory=list)  # ids of the cards answered
+    options: list[dict] = field(default_factory=list)  # {"title", "payload"}: other cards to ask
+    calculator: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
 
+    @property
+    def unsure(self) -> bool:
+        return self.kind == "unsure"
 
-def verified(retriever: Retriever, hit: Hit) -> bool:
-    """Cite only what the serving index holds as an in-force statute article (never repealed text)."""
-    chunk = retriever.article(hit.law, hit.article) if hit.article is not None else None
-    if chunk is None or not chunk.citable or chunk.doc_type in ("union_policy", "typical_case"):
-        return False
+
+def verified(retriever: Retriever, law: str, article: int | None) -> dict | None:
+    """A citation of an in-force statute or union-policy article the serving index holds, else None."""
+    chunk = retriever.article(law, article) if article is not None else None
+    if chunk is None or not chunk.citable or chunk.doc_type == "typical_case":
+        return None
     doc = retriever.documents.get(chunk.law)
-    return doc is not None and doc["status"] == "in_force"
-
-
-def first_sentence(text: str, limit: int = 90) -> str:
-    sentence = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
-    return sentence if len(sentence) <= limit else sentence[:limit].rstrip("，、；") + "……"
-
-
-def _article_body(hit: Hit) -> str:
-    return hit.text[len(hit.label):].strip() if hit.text.startswith(hit.label) else hit.text
+    if doc is None or doc["status"] != "in_force":
+        return None
+    return {"law": chunk.law, "article": chunk.number, "text": chunk.text}
 
 
 def book_title(law: str) -> str:
@@ -50,9 +70,117 @@ def book_title(law: str) -> str:
     return "《" + law.replace("《", "〈").replace("》", "〉") + "》"
 
 
-def _quote(hit: Hit) -> str:
-    body = _article_body(hit).replace("\n", "")
-    return f"{book_title(hit.law)}{hit.label}：{body if len(body) <= QUOTE_CHARS else body[:QUOTE_CHARS] + '……'}"
+def compose(retriever: Retriever, text: str, intent: str | None, entities: list[dict],
+            intent_confidence: float = 0.0) -> Answer:
+    result = retriever.search(text, intent=intent, k=8, intent_confidence=intent_confidence)
+    facts = question_facts.analyse(text, entities)
+    city = _other_city(entities)
+    second = _second_question(retriever, text, intent, intent_confidence, result.cards)
+    best = result.cards[0] if result.cards else None
+    if best is not None and second is not None:
+        return _two_cards(retriever, best, second, facts, city, result)
+    if best is not None and best.probability >= PROBABLE_P:
+        return _one_card(retriever, best, facts, city, result)
+    if intent == OUT_OF_SCOPE:
+        return Answer(kind="referral", text=say("answer.out_of_scope"), citations=[], confidence=result.confidence,
+                      hits=result.hits)
+    return _unsure(retriever, result, intent)
+
+
+def _one_card(retriever: Retriever, hit: CardHit, facts: question_facts.QuestionFacts, city: str | None,
+              result: SearchResult) -> Answer:
+    card, certain = hit.card, hit.probability >= ANSWER_P
+    personal = question_facts.apply(card.facts, facts)
+    lead = (personal or "") + card.answer
+    if not certain:
+        lead = say("answer.probable", question=card.question) + lead
+    parts = [lead]
+    if card.details and len(lead) + len(card.details) <= BUBBLE_CHARS:
+        parts.append(card.details)
+    if city:
+        parts.append(say("answer.other_city", city=city))
+    text = _bubble(parts, card.steps)
+    kind = "referral" if card.intent == OUT_OF_SCOPE else "card" if certain else "probable"
+    citations = _card_citations(retriever, [card]) if certain else _hit_citations(retriever, result.hits, card)
+    return Answer(kind=kind, text=text, citations=citations, confidence=hit.probability, cards=[card.id],
+                  options=[] if certain else _options(result.cards[1:]), calculator=card.calculator,
+                  facts=facts.known(), hits=result.hits)
+
+
+def _two_cards(retriever: Retriever, first: CardHit, second: CardHit, facts: question_facts.QuestionFacts,
+               city: str | None, result: SearchResult) -> Answer:
+    parts = [(question_facts.apply(first.card.facts, facts) or "") + first.card.answer,
+             say("answer.second_heading", question=second.card.question)
+             + (question_facts.apply(second.card.facts, facts) or "") + second.card.answer]
+    if city:
+        parts.append(say("answer.other_city", city=city))
+    steps = list(dict.fromkeys(first.card.steps[:2] + second.card.steps[:2]))
+    return Answer(kind="cards", text=_bubble(parts, steps), citations=_card_citations(retriever, [first.card, second.card]),
+                  confidence=min(first.probability, second.probability), cards=[first.card.id, second.card.id],
+                  calculator=first.card.calculator or second.card.calculator, facts=facts.known(), hits=result.hits)
+
+
+def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> Answer:
+    topic = say(f"topics.{intent}") if intent and intent != OUT_OF_SCOPE else None
+    lead = say("answer.unsure", topic=topic) if topic else say("answer.unsure_no_topic")
+    steps = retriever.domain.next_steps.get(intent or "", [])[:2]
+    text = _bubble([lead], steps, closing=say("answer.offer_human"))
+    citations = [dict(c, relevance="possible") for c in _hit_citations(retriever, result.hits, None)[:3]]
+    return Answer(kind="unsure", text=text, citations=citations, confidence=result.cards[0].probability
+                  if result.cards else 0.0, options=_options(result.cards), reasons=[UNSURE_REASON], hits=result.hits)
+
+
+def _bubble(parts: list[str], steps: list[str], closing: str | None = None) -> str:
+    lines = [p for p in parts if p]
+    if steps:
+        lines.append(say("answer.steps_heading"))
+        lines += [f"{i}. {s}" for i, s in enumerate(steps[:MAX_STEPS], 1)]
+    lines.append(closing or say("answer.disclaimer"))
+    return "\n".join(lines)
+
+
+def _card_citations(retriever: Retriever, cards: list[AnswerCard]) -> list[dict]:
+    seen, out = set(), []
+    for law, number in (a for card in cards for a in card.articles):
+        cited = verified(retriever, law, number)
+        if cited is not None and (law, number) not in seen:
+            seen.add((law, number))
+            out.append(cited)
+    return out[:MAX_CITATIONS]
+
+
+def _hit_citations(retriever: Retriever, hits: list[Hit], card: AnswerCard | None) -> list[dict]:
+    """The hybrid's articles (which the probable card voted for), the card's own first if it has any."""
+    ranked = list(card.articles[:2]) if card else []
+    ranked += [(h.law, h.article) for h in hits]
+    out, seen = [], set()
+    for law, number in ranked:
+        cited = verified(retriever, law, number)
+        if cited is not None and (law, number) not in seen:
+            seen.add((law, number))
+            out.append(cited)
+    return out[:MAX_CITATIONS]
+
+
+def _options(cards: list[CardHit]) -> list[dict]:
+    return [{"title": c.card.question, "payload": f"/ask_card{{\"card\":\"{c.id}\"}}"}
+            for c in cards if c.probability >= OPTION_P][:MAX_OPTIONS]
+
+
+def _second_question(retriever: Retriever, text: str, intent: str | None, confidence: float,
+                     whole: list[CardHit]) -> CardHit | None:
+    """A second card when the message asks two things: two parts of it each match a different card."""
+    segments = [s.strip() for s in _SEGMENT.split(text) if len(s.strip()) >= MIN_SEGMENT]
+    if len(segments) < 2 or not whole:
+        return None
+    found: list[CardHit] = []
+    for segment in segments:
+        best = retriever.cards.match(segment, intent, confidence, k=1)
+        if best and best[0].probability >= ANSWER_P and all(best[0].id != f.id for f in found):
+            found.append(best[0])
+    if len(found) < 2 or whole[0].id not in {f.id for f in found}:
+        return None
+    return next(f for f in found if f.id != whole[0].id)
 
 
 def _other_city(entities: list[dict]) -> str | None:
@@ -63,40 +191,12 @@ def _other_city(entities: list[dict]) -> str | None:
     return None
 
 
-def compose(retriever: Retriever, result: SearchResult, intent: str | None, entities: list[dict]) -> Answer:
-    if result.low_confidence:
-        return Answer(text=LOW_CONFIDENCE_TEXT, citations=[], confidence=result.confidence, low_confidence=True,
-                      reasons=[LOW_CONFIDENCE_REASON], hits=result.hits)
-    city = _other_city(entities)
-    cited = [h for h in result.hits if verified(retriever, h)
-             and not (city and h.doc_type == "beijing_local_regulation")][:MAX_CITATIONS]
-    # Union services are described by the team's policy documents rather than statutes.
-    policy = result.policy_hit
-    if policy is not None and result.hits and policy.score < POLICY_MIN_SHARE * result.hits[0].score:
-        policy = None
-    if not cited and policy is None:
-        return Answer(text=LOW_CONFIDENCE_TEXT, citations=[], confidence=result.confidence, low_confidence=True,
-                      reasons=[LOW_CONFIDENCE_REASON], hits=result.hits)
-
-    lines = [_conclusion(retriever, result, cited[0] if cited else policy, intent)]
-    if city:
-        lines.append(f"您提到的是{city}，以下是全国性规定；{city}的地方标准和办事流程可能不同，请以当地规定为准。")
-    if cited:
-        lines += ["", "法律依据："] + [f"{i}. {_quote(h)}" for i, h in enumerate(cited, 1)]
-    if policy:
-        lines += ["", f"工会服务：{first_sentence(_article_body(policy), 120)}（{policy.law}）"]
-    steps = retriever.domain.next_steps.get(intent or "", []) or retriever.domain.default_next_steps
-    if steps:
-        lines += ["", "下一步建议："] + [f"{i}. {s}" for i, s in enumerate(steps, 1)]
-    lines += ["", DISCLAIMER]
-    return Answer(text="\n".join(lines), citations=[h.citation() for h in cited], confidence=result.confidence,
-                  low_confidence=False, hits=result.hits)
-
-
-def _conclusion(retriever: Retriever, result: SearchResult, top: Hit, intent: str | None) -> str:
-    """The best-ranked FAQ card's opening sentence when it is about this topic, else the top article's."""
-    for card_id in result.faq_ids[:2]:
-        card = retriever.faq_card(card_id)
-        if card is not None and card.answer and (intent is None or card.intent in (None, intent)):
-            return first_sentence(card.answer)
-    return f"根据{book_title(top.law)}{top.label}：{first_sentence(_article_body(top))}"
+def card_answer(retriever: Retriever, card_id: str, text: str = "", entities: list[dict] | None = None) -> Answer | None:
+    """The answer of one card chosen by the worker (a tapped option), with their facts applied."""
+    card = retriever.cards.by_id.get(card_id)
+    if card is None:
+        return None
+    hit = CardHit(card=card, probability=1.0, dense=1.0, phrasing=card.question)
+    result = SearchResult(hits=[], confidence=1.0, low_confidence=False)
+    return _one_card(retriever, hit, question_facts.analyse(text, entities or []), _other_city(entities or []),
+                     result)

@@ -51,6 +51,11 @@ class BM25:
         weights = tf.data * (k1 + 1) / (tf.data + norm[tf.row]) * self.idf[tf.col]
         self._matrix = sparse.csc_matrix((weights, (tf.row, tf.col)), shape=tf.shape)
 
+    @property
+    def matrix(self) -> sparse.csc_matrix:
+        """(documents, terms) saturated, idf-weighted term weights: scores = matrix @ query counts."""
+        return self._matrix
+
     def scores(self, query_tokens: list[str], weights: dict[str, float] | None = None) -> np.ndarray:
         """BM25 score of every document; ``weights`` down-weights e.g. expansion terms."""
         q = np.zeros(len(self.vocab), np.float32)

@@ -66,24 +66,29 @@ DEFAULT_COEFS = {"bias": -4.0, "dense_top": 4.0, "agreement": 2.0, "bm25_coverag
                  "oos_top": -3.0}
 
 
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 def predict(coefs: dict[str, float], features: dict[str, float]) -> float:
     z = coefs["bias"] + sum(coefs[name] * features[name] for name in FEATURES)
-    return float(1.0 / (1.0 + np.exp(-z)))
+    return float(sigmoid(z))
 
 
-def fit(rows: list[dict[str, float]], labels: list[int], l2: float = 0.05, steps: int = 3000) -> dict[str, float]:
-    """Plain L2-regularised logistic regression (a few dozen points: gradient descent is plenty)."""
-    x = np.array([[r[f] for f in FEATURES] for r in rows], dtype=np.float64)
-    y = np.array(labels, dtype=np.float64)
+def fit_logistic(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], l2: float = 0.05,
+                 steps: int = 3000) -> dict[str, float]:
+    """L2-regularised logistic regression by gradient descent (a few thousand rows at most), returned as
+    coefficients in raw feature units plus "bias"."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     mu, sd = x.mean(0), x.std(0) + 1e-6
     xs = (x - mu) / sd
-    w, b = np.zeros(len(FEATURES)), 0.0
+    w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-(xs @ w + b)))
+        p = sigmoid(xs @ w + b)
         w -= 0.1 * (xs.T @ (p - y) / len(y) + l2 * w)
         b -= 0.1 * float((p - y).mean())
-    coefs = {f: float(w[i] / sd[i]) for i, f in enumerate(FEATURES)}  # back to raw feature units
-    coefs["bias"] = float(b - sum(w[i] * mu[i] / sd[i] for i in range(len(FEATURES))))
+    coefs = {name: float(w[i] / sd[i]) for i, name in enumerate(names)}
+    coefs["bias"] = float(b - sum(w[i] * mu[i] / sd[i] for i in range(len(names))))
     return coefs
 
 
@@ -99,4 +104,4 @@ def calibrate(retriever) -> dict[str, float]:
         labels.append(0)
     if len(set(labels)) < 2:
         return dict(DEFAULT_COEFS)
-    return fit(rows, labels)
+    return fit_logistic(np.array([[r[f] for f in FEATURES] for r in rows]), np.array(labels), FEATURES)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from . import index as kb_index
 from .corpus import load_policy_document, split_front_matter
-from .domain import read_faq_file
+from .cards import read_card_file
 from .manifest import atomic_write_text, load_manifest, save_manifest
 
 kb_app = typer.Typer(help="知识库管理：构建索引、增删文档、检索测试。", no_args_is_help=True)
@@ -75,7 +75,7 @@ def _install(path: Path, must_exist: bool) -> None:
         load_policy_document(path, path.parent)  # parse before copying: a broken file never lands
     elif path.suffix in (".yml", ".yaml"):
         target = settings.kb_docs_dir / "faq" / path.name
-        if not read_faq_file(path, path.name):  # the build then validates every linked article
+        if not read_card_file(path, path.name):  # the build then validates every linked article
             console.print("[red]文件中没有 cards")
             raise typer.Exit(2)
     else:

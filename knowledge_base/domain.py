@@ -1,4 +1,4 @@
-"""Domain data kept as files staff can edit: FAQ cards, colloquial->legal expansions, intent priors, next steps."""
+"""Domain data kept as files staff can edit: colloquial->legal expansions, intent priors, next steps."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,40 +7,6 @@ from pathlib import Path
 from .corpus import load_yaml
 
 DATA_FILES = ("expansion.yml", "priors.yml", "next_steps.yml")
-
-
-@dataclass
-class FaqCard:
-    id: str
-    intent: str | None
-    questions: list[str]
-    answer: str
-    articles: list[tuple[str, int]]  # (law short title, article number)
-    source_path: str = ""
-
-    @property
-    def search_text(self) -> str:
-        return "\n".join(self.questions) + "\n" + self.answer
-
-
-def read_faq_file(path: Path, source_path: str) -> list[FaqCard]:
-    data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    return [FaqCard(id=str(raw["id"]), intent=raw.get("intent"),
-                    questions=[str(q) for q in raw.get("questions") or []],
-                    answer=str(raw.get("answer", "")).strip(),
-                    articles=[(str(a["law"]), int(a["article"])) for a in raw.get("articles") or []],
-                    source_path=source_path)
-            for raw in data.get("cards") or []]
-
-
-def load_faq_cards(kb_docs_dir: Path) -> list[FaqCard]:
-    cards = []
-    for path in sorted((kb_docs_dir / "faq").glob("*.yml")):
-        cards += read_faq_file(path, str(path.relative_to(kb_docs_dir)))
-    ids = [c.id for c in cards]
-    if len(ids) != len(set(ids)):
-        raise ValueError(f"duplicate FAQ card ids: {sorted({i for i in ids if ids.count(i) > 1})}")
-    return cards
 
 
 @dataclass

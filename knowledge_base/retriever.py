@@ -1,5 +1,6 @@
-"""Hybrid article retrieval over one index version: BM25 + dense backends, reciprocal rank fusion,
-colloquial->legal query expansion, intent priors, and FAQ cards / cases that vote for the articles they cite."""
+"""Retrieval over one index version: the answer card that answers the question (card_match.py), and the
+statute articles behind it by a hybrid of BM25 + dense backends with reciprocal rank fusion, colloquial->legal
+query expansion, intent priors, and the matched cards, cases and policy texts voting for the articles they cite."""
 from __future__ import annotations
 
 import json
@@ -11,17 +12,21 @@ import numpy as np
 
 from .bm25 import BM25, add_words, tokenize
 from .calibration import DEFAULT_COEFS, predict
+from .card_match import CardHit, CardMatcher
 from .domain import DomainData
 from .embedders import get_embedder
-from .index import Chunk, domain_words, read_chunks, verify_checksums
+from .index import Chunk, domain_words, read_cards, read_chunks, verify_checksums
 
 RRF_K = 60  # the usual constant of reciprocal rank fusion: flattens the head so no single list dominates
 CANDIDATES = 100  # depth of each ranked list fed into the fusion
 EXPANSION_WEIGHT = 0.6  # expansion terms count less than the worker's own words
 PRIOR_WEIGHT = 1.0  # a weight-1 prior adds as much as rank 1 in one more list
-LINK_WEIGHT = 0.8  # share of a FAQ card's / case's fused score passed to each article it cites
+LINK_WEIGHT = 0.8  # share of a case's / policy text's fused score passed to each article it cites
+CARD_WEIGHT = 3.0  # a certain card gives its first article three times a rank-1 vote
+CARD_ARTICLE_DECAY = (1.0, 0.8, 0.65, 0.5, 0.4)  # a card lists its articles most relevant first
+CARD_VOTERS = 3  # the best cards vote, each by its probability
 
-OUT_OF_SCOPE = "out_of_scope"  # FAQ cards with this intent say "not a labour question"
+OUT_OF_SCOPE = "out_of_scope"
 CONFIDENCE_THRESHOLD = 0.5  # calibrated P(a right article is in the top 3); below it the bot escalates
 
 
@@ -48,7 +53,7 @@ class SearchResult:
     confidence: float
     low_confidence: bool
     expansions: list[str] = field(default_factory=list)
-    faq_ids: list[str] = field(default_factory=list)  # FAQ cards that ranked, best first
+    cards: list[CardHit] = field(default_factory=list)  # answer cards, most probable first
     features: dict[str, float] = field(default_factory=dict)  # signals the confidence is computed from
     policy_hit: Hit | None = None  # best-ranked union-policy article, wherever it ranked
 
@@ -62,6 +67,7 @@ class Components:
     expansion: bool = True
     priors: bool = True
     links: bool = True
+    cards: bool = True
 
 
 class Retriever:
@@ -80,7 +86,10 @@ class Retriever:
         self.embedders = {name: get_embedder(name) for name in self.dense}
         self.calibration = self.manifest.get("calibration") or dict(DEFAULT_COEFS)
         self.documents = {d["short_title"]: d for d in self.manifest["documents"]}
-        self._faq_ids = {c.law: c.id for c in self.chunks if c.kind == "faq"}
+        self.cards = CardMatcher(
+            read_cards(version_dir),
+            {name: np.load(version_dir / meta["cards_file"]) for name, meta in self.manifest["backends"].items()},
+            self.embedders, self.manifest.get("card_ranker"))
         self._article_ids: dict[tuple[str, int], int] = {}
         for c in self.chunks:
             if c.kind == "article" and c.number is not None:
@@ -90,13 +99,10 @@ class Retriever:
         cid = self._article_ids.get((law, number))
         return None if cid is None else self.chunks[cid]
 
-    def faq_card(self, card_id: str) -> Chunk | None:
-        cid = self._faq_ids.get(card_id)
-        return None if cid is None else self.chunks[cid]
-
     def search(self, text: str, intent: str | None = None, k: int = 5, include_uncitable: bool = False,
-               components: Components | None = None) -> SearchResult:
+               components: Components | None = None, intent_confidence: float = 0.0) -> SearchResult:
         comp = components or Components()
+        cards = self.cards.match(text, intent, intent_confidence) if comp.cards else []
         expansions = self.domain.expand(text) if comp.expansion else []
         votes = _Votes()
         q_tokens = tokenize(text)
@@ -104,7 +110,9 @@ class Retriever:
             self._bm25_votes(votes, q_tokens, expansions)
         top_cosines = [self._dense_votes(votes, name, text, expansions)
                        for name in (comp.dense if comp.dense is not None else tuple(self.dense))]
-        faq_ids = self._link_votes(votes) if comp.links else []
+        if comp.links:
+            self._link_votes(votes)
+        self._card_votes(votes, cards)
         if comp.priors and intent:
             for prior in self.domain.priors.get(intent, []):
                 target = self._article_ids.get((prior.law, prior.article))
@@ -114,7 +122,6 @@ class Retriever:
         hits, policy_hit = self._collect_hits(votes, k, include_uncitable)
 
         top = hits[0] if hits else None
-        best = votes.ranked()[0][0] if votes.scores else None
         priors = {(p.law, p.article) for p in self.domain.priors.get(intent or "", [])}
         features = {
             "dense_top": sum(top_cosines) / len(top_cosines) if top_cosines else 0.0,
@@ -122,11 +129,11 @@ class Retriever:
             / max(len(votes.ranks), 1),
             "bm25_coverage": sum(t in self.bm25.vocab for t in q_tokens) / max(len(q_tokens), 1),
             "prior_top": float(top is not None and (top.law, top.article) in priors),
-            "oos_top": float(best is not None and self.chunks[best].intent == OUT_OF_SCOPE),
+            "oos_top": float(bool(cards) and cards[0].card.intent == OUT_OF_SCOPE and cards[0].probability > 0.5),
         }
         confidence = predict(self.calibration, features) if hits else 0.0
         return SearchResult(hits=hits, confidence=confidence, low_confidence=confidence < CONFIDENCE_THRESHOLD,
-                            expansions=expansions, faq_ids=faq_ids, features=features, policy_hit=policy_hit)
+                            expansions=expansions, cards=cards, features=features, policy_hit=policy_hit)
 
     def _bm25_votes(self, votes: "_Votes", q_tokens: list[str], expansions: list[str]) -> None:
         x_tokens = [t for t in tokenize(" ".join(expansions)) if t not in q_tokens]
@@ -146,22 +153,26 @@ class Retriever:
         votes.ranks[name] = {cid: r for r, (_, cid) in enumerate(pairs)}
         for r, (sim, cid) in enumerate(pairs):
             votes.add(cid, 1.0 / (RRF_K + r + 1), f"{name}第{r + 1}名（相似度{sim:.2f}）")
-        # An out-of-scope FAQ card matching well is no evidence that an article answers the question.
-        return next((sim for sim, cid in pairs if self.chunks[cid].intent != OUT_OF_SCOPE), 0.0)
+        return pairs[0][0] if pairs else 0.0
 
-    def _link_votes(self, votes: "_Votes") -> list[str]:
-        """FAQ cards and cases pass part of their score to the articles they cite; returns ranked FAQ ids."""
-        faq_ids = []
+    def _link_votes(self, votes: "_Votes") -> None:
+        """Cases and union-policy texts pass part of their score to the statute articles they cite."""
         for cid, score in votes.ranked()[:CANDIDATES]:
             src = self.chunks[cid]
-            if src.kind == "faq":
-                faq_ids.append(src.law)
             for law, number in src.links:
                 target = self._article_ids.get((law, number))
                 if target is not None:
-                    kind = "FAQ卡" if src.kind == "faq" else "案例" if src.kind == "section" else "工会文件"
+                    kind = "案例" if src.kind == "section" else "工会文件"
                     votes.add(target, LINK_WEIGHT * score, f"{kind}「{src.label[:20]}」引用")
-        return faq_ids
+
+    def _card_votes(self, votes: "_Votes", cards: list[CardHit]) -> None:
+        """The most probable answer cards vote for the articles they rest on, by their probability."""
+        for hit in cards[:CARD_VOTERS]:
+            for (law, number), decay in zip(hit.card.articles, CARD_ARTICLE_DECAY):
+                target = self._article_ids.get((law, number))
+                if target is not None:
+                    votes.add(target, CARD_WEIGHT * hit.probability * decay / (RRF_K + 1),
+                              f"答案卡「{hit.card.question[:20]}」（{hit.probability:.2f}）")
 
     def _collect_hits(self, votes: "_Votes", k: int, include_uncitable: bool) -> tuple[list[Hit], Hit | None]:
         """Top k distinct articles, plus the best union-policy article wherever it ranked."""

@@ -1,7 +1,7 @@
 """The knowledge base as the web application uses it: load the serving index version, search, answer.
 
     kb = KnowledgeBase.load(settings)   # not ready until an index was built (`laborbot kb build`)
-    kb.answer("老板不给工钱怎么办", "wage_arrears", [])
+    kb.answer("老板不给工钱怎么办", "wage_arrears", [], intent_confidence=0.9)
     kb.reload()                         # cheap; picks up a newly swapped-in version, old one serves meanwhile
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import logging
 import threading
 from pathlib import Path
 
-from .answer import Answer, compose
+from .answer import Answer, card_answer, compose
 from .index import Chunk, Sources, build_index, current_version
 from .retriever import Hit, Retriever, SearchResult
 
@@ -69,6 +69,10 @@ class KnowledgeBase:
     def search(self, text: str, intent: str | None = None, k: int = 5) -> list[Hit]:
         return self.search_result(text, intent=intent, k=k).hits
 
-    def answer(self, text: str, intent: str | None, entities: list[dict] | None = None) -> Answer:
-        retriever = self._require()
-        return compose(retriever, retriever.search(text, intent=intent, k=8), intent, entities or [])
+    def answer(self, text: str, intent: str | None, entities: list[dict] | None = None,
+               intent_confidence: float = 0.0) -> Answer:
+        return compose(self._require(), text, intent, entities or [], intent_confidence)
+
+    def card_answer(self, card_id: str, text: str = "", entities: list[dict] | None = None) -> Answer | None:
+        """The answer of the card a worker picked from the options; None if the card no longer exists."""
+        return card_answer(self._require(), card_id, text, entities)

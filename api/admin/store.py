@@ -27,7 +27,8 @@ from api.conversation.models import utcnow
 from api.users.models import User
 from knowledge_base.corpus import load_yaml, split_front_matter
 from knowledge_base.manifest import MANIFEST_PATH, atomic_write_text, load_manifest
-from knowledge_base.overlay import CARD_ID, CORPUS_STATUS_FILE, RETIRED, UnsafeKey, item_path
+from knowledge_base.cards import CARD_ID
+from knowledge_base.overlay import CORPUS_STATUS_FILE, RETIRED, UnsafeKey, item_path
 
 POLICY, FAQ, CORPUS = "policy", "faq", "corpus"
 KIND_LABELS = {POLICY: "工会政策文档", FAQ: "FAQ卡片", CORPUS: "法规语料"}

