@@ -1,4 +1,4 @@
-"""Rasa SDK custom actions: knowledge-base answers, handoff to lawyers, feedback and calculator forms.
+"""Rasa SDK custom actions: say what the app decided, and run the forms (handoff, feedback, calculators).
 
 Run with `python -m rasa_sdk --actions actions`; every module below is imported and its actions registered.
 """

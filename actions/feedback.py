@@ -1,5 +1,4 @@
-"""Store the worker's 1–5 score (of an answer or a closed case) in the app; after an unhelpful answer,
-offer a lawyer."""
+"""Report the worker's 1–5 score of an answer to the app; after an unhelpful answer, offer a lawyer."""
 from __future__ import annotations
 
 from typing import List, Text
@@ -9,8 +8,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import texts
-from actions.app_client import AppClient, AppUnavailable
+from actions.app_events import emit
+from phrasebook import say
+
+
+def human_buttons() -> list:
+    human, no = say("dialogue.human_button"), say("dialogue.no_thanks_button")
+    return [{"title": human, "payload": "/affirm"}, {"title": no, "payload": "/deny"}]
 
 
 class ActionSubmitFeedback(Action):
@@ -19,15 +23,13 @@ class ActionSubmitFeedback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        about = tracker.get_slot("feedback_about") or "answer"
-        try:
-            await AppClient().feedback(tracker.sender_id, int(tracker.get_slot("feedback_score")), about=about)
-            dispatcher.utter_message(text=texts.FEEDBACK_THANKS)
-        except AppUnavailable:
-            dispatcher.utter_message(text=texts.FEEDBACK_NOT_SAVED)
-        events: List[EventType] = [SlotSet("feedback_score", None), SlotSet("answer_helpful", None),
-                                   SlotSet("feedback_about", None)]
+        emit(dispatcher, "feedback", score=int(tracker.get_slot("feedback_score")), about="answer",
+             helpful=tracker.get_slot("answer_helpful"))
+        dispatcher.utter_message(text=say("dialogue.feedback_thanks"))
+        events: List[EventType] = [SlotSet("feedback_score", None), SlotSet("answer_helpful", None)]
         if tracker.get_slot("answer_helpful") is False:
-            dispatcher.utter_message(text=texts.OFFER_HUMAN_AFTER_FEEDBACK, buttons=texts.HUMAN_BUTTONS)
+            dispatcher.utter_message(text=say("dialogue.offer_human_after_feedback"), buttons=human_buttons())
             return events + [SlotSet("expecting", "human_offer")]
         return events + [SlotSet("expecting", None)]
+
+

@@ -1,18 +1,17 @@
-"""Open a case for the lawyers when the handoff form is complete; decline an offered human."""
+"""The end of the handoff form and of the crisis call-back form: report them to the app, which opens
+(or updates) the case and tells the worker its number. Declining an offered person."""
 from __future__ import annotations
 
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import texts
-from actions.app_client import AppClient, AppUnavailable
-from nlu.zh_parse import find_entities, mask_pii
+from actions.app_events import emit
 
-PRIVATE_ENTITIES = frozenset({"phone", "id_number"})  # the phone travels only in its own, consented field
+FORM_SLOTS = ("handoff_description", "district", "phone_consent", "contact_phone")
 
 
 class ActionOpenCase(Action):
@@ -22,24 +21,24 @@ class ActionOpenCase(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         consent = bool(tracker.get_slot("phone_consent"))
-        description = tracker.get_slot("handoff_description") or ""
-        if not consent:  # a number typed into the description is not stored without consent either
-            description = mask_pii(description)
-        done = [SlotSet("handoff_description", None), SlotSet("phone_consent", None),
-                SlotSet("contact_phone", None), SlotSet("expecting", None)]
-        try:
-            case = await AppClient().open_case(
-                sender_id=tracker.sender_id, description=description, district=tracker.get_slot("district") or "",
-                phone=(tracker.get_slot("contact_phone") or "") if consent else "", consent=consent,
-                intent=tracker.get_slot("last_intent") or "request_human",
-                entities=[e for e in find_entities(description) if e["entity"] not in PRIVATE_ENTITIES],
-                reasons=["user_request"], priority="normal",
-            )
-        except AppUnavailable:
-            dispatcher.utter_message(text=texts.CASE_NOT_OPENED)
-            return [*done, FollowupAction("action_listen")]  # no "已转给律师" after a failure
-        dispatcher.utter_message(text=texts.CASE_OPENED.format(case_id=case.get("case_id")))
-        return [*done, SlotSet("case_id", case.get("case_id"))]
+        # The tracker holds masked text only: the app takes the number from the worker's own message.
+        emit(dispatcher, "open_case", description=tracker.get_slot("handoff_description") or "",
+             district=tracker.get_slot("district") or "", phone_consent=consent,
+             phone_given=consent and bool(tracker.get_slot("contact_phone")),
+             topic=tracker.get_slot("last_intent") or "")
+        return [*(SlotSet(slot, None) for slot in FORM_SLOTS), SlotSet("expecting", None)]
+
+
+class ActionRequestCallback(Action):
+    """A worker in a crisis left a number: the app adds it to the urgent case."""
+
+    def name(self) -> Text:
+        return "action_request_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        emit(dispatcher, "callback", phone_given=bool(tracker.get_slot("contact_phone")))
+        return [SlotSet("contact_phone", None), SlotSet("expecting", None)]
 
 
 class ActionDeclineHuman(Action):

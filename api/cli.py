@@ -44,7 +44,7 @@ def user_add(
     role: Role = typer.Option(..., "--role", help="staff / lawyer / admin"),
 ) -> None:
     """新建账号；密码取自环境变量 LABORBOT_PASSWORD，未设置时提示输入。"""
-    from api.core.db import get_sessionmaker
+    from api.core.db import make_sessions
     from api.core.migrate import upgrade_database
     from api.users.service import UserExistsError, create_user
 
@@ -54,8 +54,9 @@ def user_add(
     if len(password) < 8:
         console.print("[red]密码至少 8 位[/red]")
         raise typer.Exit(2)
-    upgrade_database(get_settings().sqlalchemy_url)
-    with get_sessionmaker()() as db:
+    url = get_settings().sqlalchemy_url
+    upgrade_database(url)
+    with make_sessions(url)() as db:
         try:
             create_user(db, username, password, role)
         except UserExistsError:

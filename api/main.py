@@ -1,4 +1,4 @@
-"""FastAPI application factory."""
+"""FastAPI application factory: ``create_app(settings)`` wires every part from the settings passed in."""
 from __future__ import annotations
 
 import asyncio
@@ -8,16 +8,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.admin import mount_admin
-from api.cases.service import CaseService
 from api.channels.lifecycle import include_channels, start_channels, stop_channels
 from api.console import mount_console
 from api.conversation.service import ConversationService
-from api.core.db import get_sessionmaker
+from api.core.db import make_sessions
 from api.core.limits import BodySizeLimit
 from api.core.logging import configure_logging
-from api.core.settings import Settings, get_settings
+from api.core.ratelimit import RateLimits
+from api.core.settings import Settings
 from api.nlu.client import RasaClient
-from api.routers import ask, auth, health, internal
+from api.routers import ask, auth, health
+from api.web.session import LoginThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 async def _load_knowledge_base(app: FastAPI, settings: Settings) -> None:
     from knowledge_base.service import KnowledgeBase
 
+    if app.state.kb is not None:  # given by whoever created the app (tests share one loaded index)
+        return
     try:
         app.state.kb = await asyncio.to_thread(KnowledgeBase.load, settings)
         logger.info("knowledge base loaded")
@@ -36,10 +39,6 @@ async def _load_knowledge_base(app: FastAPI, settings: Settings) -> None:
 async def lifespan(app: FastAPI):
     settings: Settings = app.state.settings
     configure_logging(settings.log_dir)
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
-    app.state.conversation = ConversationService(get_sessionmaker(), app.state.rasa)
-    app.state.cases = CaseService(get_sessionmaker(), app.state.conversation)
-    app.state.kb = None
     loader = asyncio.create_task(_load_knowledge_base(app, settings))
     await start_channels(app)
     yield
@@ -48,12 +47,22 @@ async def lifespan(app: FastAPI):
     await app.state.rasa.aclose()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def create_app(settings: Settings | None = None, rasa: RasaClient | None = None) -> FastAPI:
+    """The app for ``settings`` (default: read from LABORBOT_* variables, as `uvicorn --factory` does);
+    ``rasa`` replaces the client of the Rasa server (tests pass a fake one)."""
+    settings = settings or Settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
     app = FastAPI(title="laborbot 职工法律服务助手", lifespan=lifespan)
     app.state.settings = settings
+    app.state.sessions = make_sessions(settings.sqlalchemy_url)
+    app.state.rasa = rasa or RasaClient(settings.rasa_url, settings.resolved_rasa_token(), settings.rasa_timeout_s)
+    app.state.kb = None
+    app.state.limits = RateLimits(settings)
+    app.state.login_throttle = LoginThrottle(app.state.limits)
+    app.state.conversation = ConversationService(app.state.sessions, app.state.rasa, lambda: app.state.kb)
+    app.state.cases = app.state.conversation.cases
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for router in (health.router, auth.router, ask.router, internal.router):
+    for router in (health.router, auth.router, ask.router):
         app.include_router(router)
     mount_console(app)
     mount_admin(app)

@@ -1,1 +1,1 @@
-"""Multi-turn forms: handoff to a lawyer, feedback, and the calculators of actions.calculators."""
+"""Multi-turn forms: handoff to a lawyer, a crisis call-back number, feedback, and the calculators."""

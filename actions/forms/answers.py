@@ -184,7 +184,14 @@ def description(answer: Answer) -> Optional[str]:
     return answer.text.strip() if len(answer.clean) >= 4 else None
 
 
+_MASKED_MOBILE = re.compile(r"1[3-9]\d\*{4}\d{4}")
+
+
 def phone(answer: Answer) -> Optional[str]:
+    """A mobile number as the app passed it on: masked (139****5678), the app keeps the real one."""
+    masked = _MASKED_MOBILE.search(answer.text)
+    if masked:
+        return masked.group(0)
     return next((e["value"] for e in find_entities(answer.text) if e["entity"] == "phone"), None)
 
 

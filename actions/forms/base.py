@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import texts
 from actions.forms.answers import Answer, said_no
+from phrasebook import say
 from actions.forms.questions import QUESTIONS, Question
 
 # Said on its own, or anywhere in a short message, these leave the form.
@@ -38,8 +38,9 @@ def latest_answer(tracker: Tracker) -> Answer:
 class TableFormValidation(FormValidationAction, ABC):
     """Validation for a form whose slots are all described in questions.QUESTIONS."""
 
-    # Intents that interrupt the form instead of answering it; rules take over (e.g. request_human).
-    interrupting_intents: frozenset = frozenset({"request_human"})
+    # Intents that interrupt the form instead of answering it; rules take over (a request for a person,
+    # or something the app says whatever the form was asking: a crisis reply, a tapped answer option).
+    interrupting_intents: frozenset = frozenset({"request_human", "app_reply"})
 
     @abstractmethod
     def name(self) -> Text: ...
@@ -62,6 +63,11 @@ class TableFormValidation(FormValidationAction, ABC):
     def reset_events(self) -> List[EventType]:
         return [SlotSet(slot, None) for slot in self.form_slots]
 
+    def answer_events(self, requested: str, answer: Answer, tracker: Tracker) -> List[EventType]:
+        """The slots the answer to ``requested`` fills (none: it is asked again)."""
+        value = QUESTIONS[requested].parse(answer)
+        return [] if value is None else [SlotSet(requested, value)]
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
@@ -72,18 +78,17 @@ class TableFormValidation(FormValidationAction, ABC):
             self.announce_prefill(known, dispatcher)
             events = [SlotSet(slot, value) for slot, value in known.items()]
         elif wants_to_leave(answer, QUESTIONS[requested]):
-            dispatcher.utter_message(text=texts.LEAVE_FORM)
+            dispatcher.utter_message(text=say("dialogue.leave_form"))
             return [*self.reset_events(), SlotSet("expecting", None), SlotSet(REQUESTED_SLOT, None),
                     ActiveLoop(None), FollowupAction("action_listen")]
         elif answer.intent in self.interrupting_intents:
             return []  # nothing extracted: Rasa rejects the form and the rules handle the intent
         else:
             question = QUESTIONS[requested]
-            value = question.parse(answer)
-            if value is None:  # ask the same question again, with an example
-                dispatcher.utter_message(text=texts.REASK.format(example=question.example))
+            events = self.answer_events(requested, answer, tracker)
+            if not events:  # ask the same question again, with an example
+                dispatcher.utter_message(text=say("dialogue.reask", example=question.example))
                 return [SlotSet(requested, None), SlotSet(REQUESTED_SLOT, requested)]
-            events = [SlotSet(requested, value)]
         tracker.add_slots(events)
         missing = (slot for slot in self.slots_to_fill(tracker.slots) if tracker.slots.get(slot) is None)
         return [*events, SlotSet(REQUESTED_SLOT, next(missing, None))]

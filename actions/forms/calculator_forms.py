@@ -1,138 +1,127 @@
-"""The five calculator forms: which slots each asks, how it starts, and what it prefills."""
+"""The five calculator forms: which slots each asks, and what it takes from facts the worker already gave.
+
+A form starts from a button (/inform{"calculator": "severance"}) or a typed request the app recognised.
+Facts the app read in the conversation (metadata "facts": monthly wage, service, city) are not asked again.
+"""
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import texts
-from knowledge_base.calculators import ServicePeriod
-
+from actions.app_events import known_facts
 from actions.forms import answers
 from actions.forms.answers import Answer
 from actions.forms.base import TableFormValidation
 from actions.forms.places import find_city
+from phrasebook import say
+from knowledge_base.calculators import ServicePeriod
+
+CALCULATORS = ("severance", "overtime", "double_wage", "annual_leave", "arbitration")
 
 
-@dataclass(frozen=True)
-class Calculator:
-    key: str  # value of the `calculator` slot and entity
-    label: str  # what the worker reads: "经济补偿"
-    keywords: Tuple[str, ...]  # a typed "帮我算算<keyword>" starts this calculator
-
-    @property
-    def form(self) -> str:
-        return f"{self.key}_form"
-
-    def button(self) -> Dict[str, str]:
-        return {"title": f"算一算{self.label}", "payload": f'/inform{{"calculator":"{self.key}"}}'}
+def label(calculator: str) -> str:
+    return say(f"calculators.{calculator}")
 
 
-CALCULATORS = {c.key: c for c in (
-    Calculator("severance", "经济补偿", ("经济补偿", "补偿金", "赔偿金", "N+1", "2N", "补偿", "赔偿")),
-    Calculator("overtime", "加班费", ("加班费", "加班工资", "加班")),
-    Calculator("double_wage", "二倍工资", ("二倍工资", "双倍工资", "两倍工资", "2倍工资")),
-    Calculator("annual_leave", "年休假工资", ("年休假", "年假")),
-    Calculator("arbitration", "仲裁时效", ("仲裁时效", "时效", "仲裁期限")),
-)}
-# Calculators offered under the answer to a topic question.
-OFFERED_AFTER = {
-    "dismissal": ("severance", "arbitration"),
-    "overtime_hours": ("overtime",),
-    "labor_contract": ("double_wage",),
-    "leave": ("annual_leave",),
-    "wage_arrears": ("arbitration",),
-    "dispute_procedure": ("arbitration",),
-}
-_ASKS_TO_CALCULATE = re.compile(r"算一算|算一下|算算|帮我算|计算|怎么算|给我算")
-
-
-def offered_buttons(intent: str) -> List[Dict[str, str]]:
-    return [CALCULATORS[key].button() for key in OFFERED_AFTER.get(intent, ())]
-
-
-def requested_calculator(text: str) -> Optional[Calculator]:
-    """The calculator a worker explicitly asks to run ("帮我算算加班费"), if any."""
-    if not _ASKS_TO_CALCULATE.search(text):
-        return None
-    return next((c for c in CALCULATORS.values() if any(k in text for k in c.keywords)), None)
-
-
-def _question_text(tracker: Tracker) -> str:
-    """What the worker said before the calculator started: facts in it are not asked again."""
-    return tracker.get_slot("last_question") or ""
+def _service(value: Any) -> Optional[List[int]]:
+    """The app's service fact ("3年6个月") as the form's [years, months, days]."""
+    return answers.service_period(Answer(str(value), None)) if value else None
 
 
 class CalculatorValidation(TableFormValidation, ABC):
     @property
     @abstractmethod
-    def calculator(self) -> Calculator: ...
+    def calculator(self) -> str: ...
 
     @property
     @abstractmethod
     def slots(self) -> Tuple[str, ...]: ...
 
     def name(self) -> Text:
-        return f"validate_{self.calculator.form}"
+        return f"validate_{self.calculator}_form"
 
     @property
     def form_slots(self) -> List[str]:
         return list(self.slots)
 
     def prefill(self, tracker: Tracker) -> Dict[str, Any]:
-        text = _question_text(tracker)
+        facts = known_facts(tracker)
         found: Dict[str, Any] = {}
-        wage = answers.single(answers.money_mentions(text))
-        if "monthly_wage" in self.slots and wage:
-            found["monthly_wage"] = answers.monthly_wage(Answer(wage, None))
-        if "city" in self.slots and find_city(text):
-            found["city"] = find_city(text)
+        wage = facts.get("monthly_wage")
+        for slot in ("monthly_wage", "overtime_wage"):
+            if slot in self.slots and wage:
+                found[slot] = answers.monthly_wage(Answer(str(wage), None))
+        city = facts.get("city") or find_city(tracker.get_slot("last_question") or "")
+        if "city" in self.slots and city:
+            found["city"] = city
         return {slot: value for slot, value in found.items() if value is not None}
 
     def announce_prefill(self, values: Dict[str, Any], dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(text=say("dialogue.calculator_start", label=label(self.calculator)))
         shown = {"tenure": lambda v: "工作年限" + ServicePeriod(*v).describe(),
-                 "monthly_wage": lambda v: f"月工资{v}元", "city": lambda v: f"工作城市{v}"}
+                 "monthly_wage": lambda v: f"月工资{v}元", "overtime_wage": lambda v: f"月工资{v}元",
+                 "city": lambda v: f"工作城市{v}"}
         facts = "，".join(shown[slot](values[slot]) for slot in self.slots if slot in values and slot in shown)
         if facts:
-            dispatcher.utter_message(text=texts.PREFILLED.format(facts=facts))
+            dispatcher.utter_message(text=say("dialogue.prefilled", facts=facts))
 
     def reset_events(self) -> List[EventType]:
         return [*super().reset_events(), SlotSet("calculator", None)]
 
 
 class ValidateSeveranceForm(CalculatorValidation):
-    calculator = CALCULATORS["severance"]
+    calculator = "severance"
     slots = ("tenure", "monthly_wage", "city", "unlawful_dismissal")
 
     def prefill(self, tracker: Tracker) -> Dict[str, Any]:
         found = super().prefill(tracker)
-        duration = answers.single(answers.duration_mentions(_question_text(tracker)))
-        tenure = answers.service_period(Answer(_question_text(tracker), None)) if duration else None
+        tenure = _service(known_facts(tracker).get("service"))
         return {**found, "tenure": tenure} if tenure else found
 
 
+# Which overtime slot an answer names, whatever was asked: "周末加了2天" answers the rest-day question
+# even when the weekday one was asked (then the weekday question is asked again).
+_DAY_KIND = (("holiday_hours", re.compile(r"节假日|法定假|春节|过年|国庆|五一|劳动节|元旦|清明|端午|中秋|三倍")),
+             ("rest_day_hours", re.compile(r"周末|周六|周日|星期六|星期天|星期日|礼拜六|礼拜天|休息日|双休|公休|两倍|双倍")),
+             ("workday_hours", re.compile(r"工作日|平时|下班后|晚上|周一|周二|周三|周四|周五|每天")))
+_PARTS = re.compile(r"[，,；;。、\s]+|另外|还有")
+
+
 class ValidateOvertimeForm(CalculatorValidation):
-    calculator = CALCULATORS["overtime"]
-    slots = ("monthly_wage", "workday_hours", "rest_day_hours", "holiday_hours")
+    calculator = "overtime"
+    slots = ("overtime_wage", "workday_hours", "rest_day_hours", "holiday_hours")
+
+    def answer_events(self, requested: str, answer: Answer, tracker: Tracker) -> List[EventType]:
+        if requested not in ("workday_hours", "rest_day_hours", "holiday_hours"):
+            return super().answer_events(requested, answer, tracker)
+        found: Dict[str, str] = {}
+        for part in (p for p in _PARTS.split(answer.text) if p):
+            kind = next((slot for slot, cue in _DAY_KIND if cue.search(part)), requested)
+            hours = answers.hours(Answer(part, answer.intent))
+            if hours is not None and kind not in found:
+                found[kind] = hours
+        if not found:
+            return super().answer_events(requested, answer, tracker)
+        return [SlotSet(slot, value) for slot, value in found.items()]
 
 
 class ValidateDoubleWageForm(CalculatorValidation):
-    calculator = CALCULATORS["double_wage"]
+    calculator = "double_wage"
     slots = ("monthly_wage", "employment_start", "contract_signed_on", "employment_end")
 
 
 class ValidateAnnualLeaveForm(CalculatorValidation):
-    calculator = CALCULATORS["annual_leave"]
+    calculator = "annual_leave"
     slots = ("cumulative_years", "leave_days_taken", "monthly_wage", "leave_dates")
 
 
 class ValidateArbitrationForm(CalculatorValidation):
-    calculator = CALCULATORS["arbitration"]
+    calculator = "arbitration"
     slots = ("arbitration_wage_claim", "employment_end", "knew_on")
 
     def slots_to_fill(self, slots: Dict[str, Any]) -> List[str]:

@@ -1,4 +1,4 @@
-"""Feedback form: a 1–5 score for an answer (after "有帮助吗？") or for a closed case."""
+"""Feedback form: a 1–5 score for an answer, after "有帮助" or "没帮助"."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -21,7 +21,7 @@ MIN_DESCRIPTION_CHARS = 8
 
 
 class ValidateHandoffForm(TableFormValidation):
-    interrupting_intents = frozenset()  # asking for a human again just gets the question again
+    interrupting_intents = frozenset({"app_reply"})  # asking for a human again just gets the question again
 
     def name(self) -> Text:
         return "validate_handoff_form"
@@ -61,3 +61,16 @@ class ValidateHandoffForm(TableFormValidation):
         if tracker.slots.get("phone_consent") is False:
             events.insert(0, SlotSet("contact_phone", None))
         return events
+
+
+class ValidateCallbackForm(TableFormValidation):
+    """The one question after a crisis reply's "留下电话": the number (masked here; the app keeps it)."""
+
+    interrupting_intents = frozenset({"app_reply"})
+
+    def name(self) -> Text:
+        return "validate_callback_form"
+
+    @property
+    def form_slots(self) -> List[str]:
+        return ["contact_phone"]

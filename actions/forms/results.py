@@ -11,16 +11,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import texts
+from actions.feedback import human_buttons
+from actions.forms.calculator_forms import CALCULATOR_SLOTS, label
+from phrasebook import say
 from knowledge_base.calculators import (
     CalculationResult, ServicePeriod, annual_leave, arbitration_deadline, double_wage, local_figure, overtime,
     severance,
 )
 from knowledge_base.calculators.common import yuan
-from actions.forms.calculator_forms import CALCULATOR_SLOTS, CALCULATORS
 from nlu.zh_parse import parse_number
-
-UNSURE_NOTE = "您不确定单位是否违法解除，这里先按经济补偿（N）计算；如果被认定为违法解除，赔偿金为二倍（2N）。"
 
 
 def _period(value: List[int]) -> ServicePeriod:
@@ -38,21 +37,21 @@ def _severance(s: Dict[str, Any], today: date) -> Tuple[CalculationResult, str, 
         average_wage=local_figure(city, "average_monthly_wage", today),
         minimum_wage=local_figure(city, "minimum_monthly_wage", today),
     )
-    label = "违法解除赔偿金（2N）" if result.multiplier == 2 else "经济补偿（N）"
-    extra = [UNSURE_NOTE] if s["unlawful_dismissal"] == "unsure" else []
-    return result, f"{label}：{yuan(result.amount)}", extra
+    kind = say("results.illegal_dismissal" if result.multiplier == 2 else "results.severance")
+    extra = [say("results.unsure_unlawful")] if s["unlawful_dismissal"] == "unsure" else []
+    return result, f"{kind}：{yuan(result.amount)}", extra
 
 
 def _overtime(s: Dict[str, Any], today: date) -> Tuple[CalculationResult, str, List[str]]:
-    result = overtime(s["monthly_wage"], workday_hours=s["workday_hours"], rest_day_hours=s["rest_day_hours"],
+    result = overtime(s["overtime_wage"], workday_hours=s["workday_hours"], rest_day_hours=s["rest_day_hours"],
                       holiday_hours=s["holiday_hours"])
-    return result, f"加班费：{yuan(result.amount)}", []
+    return result, say("results.overtime", amount=yuan(result.amount)), []
 
 
 def _double_wage(s: Dict[str, Any], today: date) -> Tuple[CalculationResult, str, List[str]]:
     result = double_wage(s["monthly_wage"], employment_start=_day(s["employment_start"]),
                          last_day=_day(s["employment_end"]) or today, signed_on=_day(s["contract_signed_on"]))
-    return result, f"未签书面合同的二倍工资差额：{yuan(result.amount)}", []
+    return result, say("results.double_wage", amount=yuan(result.amount)), []
 
 
 def _annual_leave(s: Dict[str, Any], today: date) -> Tuple[CalculationResult, str, List[str]]:
@@ -61,8 +60,8 @@ def _annual_leave(s: Dict[str, Any], today: date) -> Tuple[CalculationResult, st
     result = annual_leave(cumulative_service=_period(s["cumulative_years"]), year=year,
                           days_taken=s["leave_days_taken"], monthly_wage=s["monthly_wage"],
                           joined_on=joined, left_on=left)
-    return result, (f"{year}年应休{result.entitled_days}天，未休{result.untaken_days}天，"
-                    f"未休年休假工资还应另付：{yuan(result.amount)}"), []
+    return result, say("results.annual_leave", year=year, entitled=result.entitled_days,
+                       untaken=result.untaken_days, amount=yuan(result.amount)), []
 
 
 def _arbitration(s: Dict[str, Any], today: date) -> Tuple[CalculationResult, str, List[str]]:
@@ -70,30 +69,35 @@ def _arbitration(s: Dict[str, Any], today: date) -> Tuple[CalculationResult, str
     result = arbitration_deadline(today=today, knew_on=_day(s.get("knew_on")), wage_arrears_while_employed=wage_claim,
                                   employment_ended_on=_day(s.get("employment_end")) if wage_claim else None)
     if result.deadline is None:
-        headline = "仍在职期间追讨欠薪，目前不受一年时效限制；离职后一年内要申请仲裁。"
+        headline = say("results.arbitration_employed")
     elif result.expired:
-        headline = f"申请仲裁的最后一日是{result.deadline.isoformat()}，已超过{-result.days_remaining}天。"
+        headline = say("results.arbitration_expired", deadline=_cn_date(result.deadline),
+                       days=-result.days_remaining)
     else:
-        headline = f"申请仲裁的最后一日是{result.deadline.isoformat()}，还剩{result.days_remaining}天。"
+        headline = say("results.arbitration_open", deadline=_cn_date(result.deadline), days=result.days_remaining)
     return result, headline, []
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 COMPUTE = {"severance": _severance, "overtime": _overtime, "double_wage": _double_wage,
            "annual_leave": _annual_leave, "arbitration": _arbitration}
 
 
-def format_result(label: str, headline: str, result: CalculationResult, extra_notes: List[str]) -> str:
-    lines = [f"【{label}计算结果】", headline, "", "您提供的信息："]
-    lines += [f"· {name}：{value}" for name, value in result.inputs.items()]
-    lines += ["", f"计算方法：{result.formula}"]
+def format_result(name: str, headline: str, result: CalculationResult, extra_notes: List[str]) -> str:
+    """The result a worker reads: the amount first, then what it was computed from and how."""
+    lines = [say("results.title", label=name), headline, "", say("results.inputs")]
+    lines += [f"· {key}：{value}" for key, value in result.inputs.items()]
+    lines += ["", say("results.formula", formula=result.formula)]
     if result.cap_note:
-        lines.append(f"封顶/保底：{result.cap_note}")
+        lines.append(say("results.cap", note=result.cap_note))
     if result.figures_used:
-        lines += ["", "使用的地方标准："] + [f"· {figure}" for figure in result.figures_used]
+        lines += ["", say("results.figures")] + [f"· {figure}" for figure in result.figures_used]
     notes = [*extra_notes, *result.notes]
     if notes:
-        lines += ["", "注意："] + [f"· {note}" for note in notes]
-    lines += ["", "依据：" + "；".join(f"{c['law']}{c['article']}" for c in result.citations)]
+        lines += ["", say("results.notes")] + [f"· {note}" for note in notes]
     return "\n".join(lines)
 
 
@@ -115,11 +119,11 @@ class ActionCalculate(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        calculator = CALCULATORS[tracker.get_slot("calculator")]
-        result, headline, notes = COMPUTE[calculator.key](tracker.slots, date.today())
-        dispatcher.utter_message(text=format_result(calculator.label, headline, result, notes),
+        calculator = tracker.get_slot("calculator")
+        result, headline, notes = COMPUTE[calculator](tracker.slots, date.today())
+        dispatcher.utter_message(text=format_result(label(calculator), headline, result, notes),
                                  json_message={"citations": contract_citations(result.citations)})
-        dispatcher.utter_message(text=texts.OFFER_HUMAN_CHECK, buttons=texts.HUMAN_BUTTONS)
+        dispatcher.utter_message(text=say("dialogue.offer_human_check"), buttons=human_buttons())
         return [*(SlotSet(slot, None) for slot in CALCULATOR_SLOTS), SlotSet("calculator", None),
                 SlotSet("expecting", "human_offer")]
 

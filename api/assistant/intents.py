@@ -23,16 +23,16 @@ DIALOGUE_INTENTS = frozenset(
 )
 ALL_INTENTS = TOPIC_INTENTS | DIALOGUE_INTENTS | {OUT_OF_SCOPE}
 
-# Messages that are answered with a fixed text from the Rasa domain.
+# Messages answered with a fixed text: phrasebook entries (phrasebook/zh_CN.yml).
 FIXED_RESPONSES = {
-    "greet": "utter_greet",
-    "goodbye": "utter_goodbye",
-    "thank": "utter_thank",
-    "bot_challenge": "utter_bot_challenge",
-    "out_of_scope": "utter_out_of_scope",
-    "affirm": "utter_anything_else",
-    "deny": "utter_anything_else",
-    "inform": "utter_ask_rephrase",
-    # the live bot starts the handoff form, whose first question this is (bot/shared_texts.yml)
-    "request_human": "handoff_first_question",
+    "greet": "responses.utter_greet",
+    "goodbye": "responses.utter_goodbye",
+    "thank": "responses.utter_thank",
+    "bot_challenge": "responses.utter_bot_challenge",
+    "out_of_scope": "answer.out_of_scope",
+    "affirm": "responses.utter_anything_else",
+    "deny": "responses.utter_anything_else",
+    "inform": "answer.rephrase",
+    # the live bot starts the handoff form, whose first question this is
+    "request_human": "forms.handoff_description.text",
 }

@@ -26,11 +26,13 @@ from api.cases.models import (
 )
 from api.cases.queries import attach_recent_messages, refresh_summary, transcript
 from api.conversation.models import ConversationMessage, utcnow
-from api.conversation.service import ConversationService, Outgoing
+from api.conversation.outgoing import Deliver, Outgoing
 from api.users.models import Role, User
+from phrasebook import say
 
 OUTCOMES = {
     "answered": "已解答",
+    "withdrawn": "职工撤回求助",
     "mediated": "已协调解决",
     "arbitration": "引导申请劳动仲裁",
     "legal_aid": "转法律援助",
@@ -38,10 +40,6 @@ OUTCOMES = {
     "duplicate": "重复案件",
     "other": "其他",
 }
-CLOSING_MESSAGE = (
-    "律师已结束本次咨询，接下来由智能助手继续为您服务。\n"
-    "请为本次律师服务打分：直接回复 1–5 的数字（5 分为非常满意）。"
-)
 SCORE_BUTTONS = [{"title": f"{n} 分", "payload": str(n)} for n in (5, 4, 3, 2, 1)]
 
 
@@ -81,9 +79,9 @@ def split_sender(sender_id: str) -> tuple[str, str]:
 
 
 class CaseService:
-    def __init__(self, sessions: sessionmaker[Session], conversation: ConversationService) -> None:
+    def __init__(self, sessions: sessionmaker[Session], deliver: Deliver) -> None:
         self._sessions = sessions
-        self._conversation = conversation
+        self._deliver = deliver
 
     # --- opening (the bot side) ---------------------------------------------------------------------
 
@@ -173,6 +171,36 @@ class CaseService:
         )
         return case.id
 
+    def withdraw(self, case_id: int) -> bool:
+        """The worker no longer wants a lawyer: the case closes as withdrawn (False if it was not active)."""
+        with self._sessions() as db:
+            now = utcnow()
+            was = db.scalar(select(Case.status).where(Case.id == case_id))
+            result = db.execute(
+                update(Case)
+                .where(Case.id == case_id, Case.status.in_(ACTIVE_STATUSES))
+                .values(status=CaseStatus.closed.value, active_key=None, closed_at=now, updated_at=now,
+                        outcome="withdrawn")
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                db.rollback()
+                return False
+            self._end_assignment(db, case_id)
+            db.add_all([CaseStatusChange(case_id=case_id, from_status=was, to_status="closed"),
+                        CaseAuditEntry(case_id=case_id, action="withdraw", detail={})])
+            db.commit()
+            return True
+
+    def add_phone(self, case_id: int, phone: str) -> None:
+        """A number the worker left with consent (a crisis call-back or the handoff form)."""
+        with self._sessions() as db:
+            case = db.get(Case, case_id)
+            if case is not None and phone:
+                case.phone, case.consent, case.updated_at = phone, True, utcnow()
+                db.add(CaseAuditEntry(case_id=case_id, action="phone_added", detail={}))
+                db.commit()
+
     # --- lawyer actions -------------------------------------------------------------------------------
 
     def claim(self, case_id: int, user: User) -> None:
@@ -242,9 +270,7 @@ class CaseService:
         if not text:
             raise CaseConflict("回复内容不能为空")
         channel, user_id = await asyncio.to_thread(self._record_reply, case_id, user)
-        return await self._conversation.deliver(
-            channel, user_id, Outgoing(text, author="lawyer"), case_id=case_id
-        )
+        return await self._deliver(channel, user_id, Outgoing(text, author="lawyer"), case_id)
 
     def _record_reply(self, case_id: int, user: User) -> tuple[str, str]:
         with self._sessions() as db:
@@ -281,12 +307,8 @@ class CaseService:
         if outcome not in OUTCOMES:
             raise CaseConflict("请选择结案结果")
         channel, user_id = await asyncio.to_thread(self._record_close, case_id, user, outcome, note.strip())
-        await self._conversation.deliver(
-            channel,
-            user_id,
-            Outgoing(CLOSING_MESSAGE, author="system", buttons=SCORE_BUTTONS),
-            case_id=case_id,
-        )
+        await self._deliver(channel, user_id, Outgoing(say("dialogue.case_closed"), author="system", buttons=SCORE_BUTTONS),
+                            case_id)
 
     def _record_close(self, case_id: int, user: User, outcome: str, note: str) -> tuple[str, str]:
         with self._sessions() as db:  # a separate read: SQLite must not upgrade a read transaction to a write

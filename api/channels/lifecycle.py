@@ -9,7 +9,6 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.channels.ratelimit import RateLimiter
 from api.channels.webchat import router as webchat_router
 from api.channels.webchat.history import CHANNEL as WEB_CHANNEL
 from api.channels.webchat.history import escalated
@@ -21,8 +20,7 @@ from api.channels.wechat.cs_client import CustomerServiceClient
 from api.channels.wechat.outbox import OutboxSender
 from api.channels.wechat.protocol import WechatProtocol
 from api.channels.wechat.store import WechatStore
-from api.conversation.service import Outgoing
-from api.core.db import get_sessionmaker
+from api.conversation.outgoing import Outgoing
 from api.core.readiness import ready
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "webchat"
@@ -37,15 +35,15 @@ def include_channels(app: FastAPI) -> None:
 
 async def start_channels(app: FastAPI) -> None:
     """Needs app.state.conversation (the ConversationService), app.state.rasa and app.state.kb (readiness)."""
-    settings, conversation, sessions = app.state.settings, app.state.conversation, get_sessionmaker()
-    app.state.chat_limiter = RateLimiter(settings.chat_rate_limit_per_min)
+    settings, conversation, sessions = app.state.settings, app.state.conversation, app.state.sessions
 
     store = WechatStore(sessions)
     client = CustomerServiceClient(settings.wechat_api_base, settings.wechat_appid, settings.wechat_app_secret)
     sender = OutboxSender(store, client)
     app.state.wechat_protocol = WechatProtocol(settings)
     app.state.wechat = WechatChannel(
-        conversation, store, sender, app.state.chat_limiter, settings.wechat_reply_budget_s
+        conversation, store, sender, app.state.limits, settings.chat_rate_limit_per_min,
+        settings.wechat_reply_budget_s, settings.max_message_chars,
     )
     app.state.wechat_client = client
     app.state.wechat_sender = asyncio.create_task(sender.run())

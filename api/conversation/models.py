@@ -56,3 +56,20 @@ class Feedback(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer with confidence, or whose answer the worker found unhelpful:
+    staff's queue of what the knowledge base is missing (every miss, with why)."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("conversation_messages.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)  # phone and ID numbers masked
+    topic: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(String(32))  # low_confidence | not_helpful | low_score
+    candidates: Mapped[list] = mapped_column(JSON, default=list)  # card ids the bot considered
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,9 +1,15 @@
-"""Every worker message passes through here: de-duplicate, store, then either the open case or the bot.
+"""Every worker message passes through here, on a one-way turn:
 
-conversation = ConversationService(get_sessionmaker(), rasa_client)
-conversation.register_channel("webchat", push_to_browser)      # async (user_id, Outgoing) -> None
-result = await conversation.handle_incoming("webchat", "u1", "老板欠我工资", message_id="m-1")
-await conversation.deliver("webchat", "u1", Outgoing("……", author="lawyer"))
+    store (de-duplicated) → understand (Rasa NLU, or the tapped button) → decide (api.assistant.reply)
+    → Rasa runs the dialogue with the decision → apply what the turn reported (open a case, a score…)
+    → store and return the replies
+
+The app never waits for Rasa to call it back: Rasa gets the decision with the message and reports events
+in its output. Rasa only ever sees the text with phone and ID numbers masked.
+
+    conversation = ConversationService(sessions, rasa, knowledge_base=lambda: app.state.kb)
+    conversation.register_channel("web", push_to_browser)      # async (user_id, Outgoing) -> None
+    result = await conversation.handle_incoming("web", "u1", "老板欠我工资", message_id="m-1")
 """
 
 from __future__ import annotations
@@ -11,36 +17,31 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.assistant.commands import Command, command_for, read_payload
+from api.assistant.context import TurnContext, load_context
+from api.assistant.intents import TOPIC_INTENTS
+from api.assistant.reply import Reply, compose_reply
 from api.cases.models import Case, CaseAuditEntry
 from api.cases.queries import active_case, refresh_summary
+from api.cases.service import CaseService
 from api.conversation.feedback import parse_score, record_feedback
-from api.conversation.models import ConversationMessage, ProcessedMessage, utcnow
-from api.nlu.client import RasaClient, RasaUnavailable
+from api.conversation.models import ConversationMessage, ProcessedMessage, UnansweredQuestion, utcnow
+from api.conversation.outgoing import Outgoing
+from api.nlu.client import ParseResult, RasaClient, RasaUnavailable
+from api.triage import triage
+from phrasebook import say
+from nlu.zh_parse import find_entities, mask_pii
 
 logger = logging.getLogger(__name__)
 
-CASE_ACK = "已收到，已转给律师，请耐心等待回复"
-FEEDBACK_THANKS = "感谢您的评价！如果还有其他劳动法律问题，可以随时问我。"
-BOT_BUSY = "系统繁忙，您的消息已记录，请稍后再发送一次。"
-
-
-@dataclass
-class Outgoing:
-    text: str
-    author: str = "bot"  # bot | lawyer | system
-    citations: list[dict] = field(default_factory=list)
-    buttons: list[dict] = field(default_factory=list)  # {title, payload}
-
-    def payload(self) -> dict:
-        return {
-            key: value for key, value in (("citations", self.citations), ("buttons", self.buttons)) if value
-        }
+EVENT_KEY = "laborbot_event"  # actions/app_events.py
+NEGATIVE_SCORE = 2
 
 
 @dataclass
@@ -53,47 +54,46 @@ class HandleResult:
 @dataclass
 class _Intake:
     duplicate: bool = False
+    message_id: int | None = None  # the stored message
     case_id: int | None = None
     feedback_recorded: bool = False
+    context: TurnContext | None = None
 
 
 DeliverCallback = Callable[[str, Outgoing], Awaitable[None]]
 
 
 class ConversationService:
-    def __init__(self, sessions: sessionmaker[Session], rasa: RasaClient) -> None:
+    def __init__(self, sessions: sessionmaker[Session], rasa: RasaClient, knowledge_base: Callable[[], object]) -> None:
         self._sessions = sessions
         self._rasa = rasa
+        self._kb = knowledge_base
         self._channels: dict[str, DeliverCallback] = {}
+        self.cases = CaseService(sessions, self.deliver)
 
     def register_channel(self, channel: str, deliver: DeliverCallback) -> None:
         self._channels[channel] = deliver
 
-    async def handle_incoming(
-        self, channel: str, user_id: str, text: str, message_id: str | None = None, resumed: bool = False
-    ) -> HandleResult:
+    async def handle_incoming(self, channel: str, user_id: str, text: str, message_id: str | None = None,
+                              payload: str | None = None, resumed: bool = False) -> HandleResult:
         """resumed: a crash cut this message's turn short; answer it even if it was taken in already."""
         intake = await asyncio.to_thread(self._intake, channel, user_id, text, message_id)
         if intake.duplicate and not resumed:
             return HandleResult(duplicate=True, replies=[], case_id=intake.case_id)
-        if intake.case_id is not None:
-            replies = [Outgoing(CASE_ACK, author="system")]
-        elif intake.feedback_recorded:
-            replies = [Outgoing(FEEDBACK_THANKS, author="system")]
+        if intake.feedback_recorded:
+            replies = [Outgoing(say("dialogue.case_feedback_thanks"), author="system")]
         else:
             try:
-                replies = outgoing_from_rasa(await self._rasa.send_message(f"{channel}:{user_id}", text))
+                replies = await self._turn(channel, user_id, text, payload, intake)
             except RasaUnavailable:
                 logger.warning("rasa unavailable; %s:%s asked to resend", channel, user_id)
                 if message_id is not None:  # let the resend through the de-duplication
                     await asyncio.to_thread(self._forget, channel, message_id)
-                replies = [Outgoing(BOT_BUSY, author="system")]
-        case_id = await asyncio.to_thread(self._store_outgoing, channel, user_id, replies, intake.case_id)
+                replies = [Outgoing(say("dialogue.busy"), author="system")]
+        case_id = await asyncio.to_thread(self._store_outgoing, channel, user_id, replies, None)
         return HandleResult(duplicate=False, replies=replies, case_id=case_id)
 
-    async def deliver(
-        self, channel: str, user_id: str, outgoing: Outgoing, case_id: int | None = None
-    ) -> bool:
+    async def deliver(self, channel: str, user_id: str, outgoing: Outgoing, case_id: int | None = None) -> bool:
         """Store a message for the worker, then push it through the channel. False: stored, not pushed."""
         await asyncio.to_thread(self._store_outgoing, channel, user_id, [outgoing], case_id)
         callback = self._channels.get(channel)
@@ -107,6 +107,83 @@ class ConversationService:
             return False
         return True
 
+    # --- the turn ---------------------------------------------------------------------------------------
+
+    async def _turn(self, channel: str, user_id: str, text: str, payload: str | None, intake: _Intake) -> list[Outgoing]:
+        context = intake.context or TurnContext()
+        command = command_for(text, payload, context.offered)
+        parsed = _commanded(text, command) or await self._rasa.parse(text)
+        kb = self._kb()
+        reply = await asyncio.to_thread(compose_reply, parsed, kb, context, command)
+        masked = mask_pii(text)
+        metadata = {"decision": reply.decision(), "facts": {**context.facts, **reply.facts}}
+        try:
+            output = await self._rasa.turn(f"{channel}:{user_id}", masked, _rasa_parse(parsed, reply), metadata)
+        except RasaUnavailable:
+            if not reply.answer:  # a form or a calculator needs the dialogue: ask to resend
+                raise
+            logger.warning("rasa turn failed for %s:%s; answering with the app's decision", channel, user_id)
+            output = [{"text": reply.answer, "buttons": [b.model_dump() for b in reply.buttons]},
+                      {"custom": {"citations": [c.model_dump() for c in reply.citations]}}]
+        replies, events = split_output(output)
+        notices = await asyncio.to_thread(self._apply, channel, user_id, intake, parsed, reply, events)
+        return replies + notices
+
+    def _apply(self, channel: str, user_id: str, intake: _Intake, parsed: ParseResult, reply: Reply,
+               events: list[dict]) -> list[Outgoing]:
+        """What the decision and the turn's events change: cases, scores, staff's unanswered queue."""
+        notices: list[Outgoing] = []
+        self._remember(intake.message_id, parsed, reply)
+        if reply.escalate and reply.priority is not None and parsed.intent != "request_human":
+            self.cases.open_case(channel, user_id, topic=_topic(reply.intent), reasons=reply.reasons,
+                                 priority=reply.priority, facts=_facts(parsed),
+                                 suggested_articles=[c.model_dump() for c in reply.citations])
+        if reply.kind == "case_withdrawn" and intake.context and intake.context.case:
+            self.cases.withdraw(intake.context.case.id)
+        if reply.kind == "unsure":
+            candidates = [c.value for c in (read_payload(o.payload) for o in reply.options) if c is not None]
+            self._unanswered(channel, user_id, intake.message_id, parsed.text, reply.intent, "low_confidence",
+                             candidates)
+        for event in events:
+            notices += self._apply_event(channel, user_id, intake, event)
+        return notices
+
+    def _apply_event(self, channel: str, user_id: str, intake: _Intake, event: dict) -> list[Outgoing]:
+        kind = event.get("type")
+        if kind == "open_case":
+            description = str(event.get("description") or "")
+            risk = triage(description, intent="request_human", user_requested=True)
+            phone = self._latest_phone(channel, user_id) if event.get("phone_given") else ""
+            case_id, created = self.cases.open_case(
+                channel, user_id, topic=_topic(str(event.get("topic") or "")), reasons=risk.reasons,
+                priority=risk.priority, description=description, district=str(event.get("district") or ""),
+                phone=phone, consent=bool(event.get("phone_consent")) and bool(phone),
+                facts=[e for e in find_entities(description) if e["entity"] not in ("phone", "id_number")],
+                suggested_articles=self._last_citations(channel, user_id))
+            from api.cases.sla import SLA, duration_text
+
+            priority = risk.priority or "normal"
+            return [Outgoing(say("dialogue.case_opened", case_id=case_id, sla=duration_text(SLA[priority])),
+                             author="system"),
+                    Outgoing(say("responses.utter_handoff_started"), author="system")]
+        if kind == "callback":
+            case = intake.context.case if intake.context else None
+            phone = self._latest_phone(channel, user_id)
+            if case is not None and phone:
+                self.cases.add_phone(case.id, phone)
+            return [Outgoing(say("crisis.callback_thanks"), author="system")]
+        if kind == "feedback":
+            score, about = int(event.get("score") or 0), str(event.get("about") or "answer")
+            with self._sessions() as db:
+                record_feedback(db, channel, user_id, score, about)
+                db.commit()
+            if about == "answer" and (event.get("helpful") is False or score <= NEGATIVE_SCORE):
+                self._unanswered_from_last(channel, user_id, "not_helpful" if event.get("helpful") is False
+                                           else "low_score")
+        return []
+
+    # --- storage ---------------------------------------------------------------------------------------
+
     def _intake(self, channel: str, user_id: str, text: str, message_id: str | None) -> _Intake:
         with self._sessions() as db:
             if message_id is not None:
@@ -116,22 +193,20 @@ class ConversationService:
                 except IntegrityError:
                     db.rollback()
                     case = active_case(db, channel, user_id)
-                    return _Intake(duplicate=True, case_id=case.id if case else None)
+                    stored = db.scalar(select(ConversationMessage.id).where(
+                        ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
+                        ConversationMessage.direction == "in", ConversationMessage.text == text)
+                        .order_by(ConversationMessage.id.desc()).limit(1))
+                    return _Intake(duplicate=True, case_id=case.id if case else None, message_id=stored,
+                                   context=load_context(db, channel, user_id))
+            context = load_context(db, channel, user_id)  # before this message: "the previous question"
             case = active_case(db, channel, user_id)
-            db.add(
-                ConversationMessage(
-                    channel=channel,
-                    user_id=user_id,
-                    direction="in",
-                    author="worker",
-                    text=text,
-                    payload={},
-                    case_id=case.id if case else None,
-                )
-            )
-            intake = _Intake(case_id=case.id if case else None)
-            if case is not None:
-                db.flush()
+            message = ConversationMessage(channel=channel, user_id=user_id, direction="in", author="worker",
+                                          text=text, payload={}, case_id=case.id if case else None)
+            db.add(message)
+            db.flush()
+            intake = _Intake(message_id=message.id, case_id=case.id if case else None, context=context)
+            if case is not None:  # the lawyer sees it in the transcript; the bot still answers
                 case.updated_at = utcnow()
                 refresh_summary(db, case)
                 db.add(CaseAuditEntry(case_id=case.id, action="worker_message", detail={}))
@@ -140,14 +215,25 @@ class ConversationService:
             db.commit()
             return intake
 
+    def _remember(self, message_id: int | None, parsed: ParseResult, reply: Reply) -> None:
+        """The message's topic and facts, for the next turn's context and for staff's insights."""
+        if message_id is None:
+            return
+        with self._sessions() as db:
+            message = db.get(ConversationMessage, message_id)
+            if message is not None:
+                topic = reply.intent if reply.intent in TOPIC_INTENTS else ""
+                message.payload = {"intent": parsed.intent, "confidence": round(parsed.confidence, 4),
+                                   "topic": topic, "facts": reply.facts, "cards": reply.cards,
+                                   "entities": [{"entity": e["entity"], "value": e.get("value")}
+                                                for e in _facts(parsed)]}
+                db.commit()
+
     @staticmethod
     def _take_case_score(db: Session, channel: str, user_id: str, text: str) -> bool:
         """After a closed case only the very next message may be its score; anything else goes to the bot."""
-        waiting = db.scalars(
-            select(Case).where(
-                Case.channel == channel, Case.user_id == user_id, Case.awaiting_feedback.is_(True)
-            )
-        ).all()
+        waiting = db.scalars(select(Case).where(Case.channel == channel, Case.user_id == user_id,
+                                                Case.awaiting_feedback.is_(True))).all()
         if not waiting:
             return False
         for case in waiting:  # one question at a time: an older unanswered request lapses too
@@ -158,54 +244,108 @@ class ConversationService:
         record_feedback(db, channel, user_id, score, about="case")
         return True
 
+    def _unanswered(self, channel: str, user_id: str, message_id: int | None, text: str, topic: str, reason: str,
+                    candidates: list) -> None:
+        with self._sessions() as db:
+            db.add(UnansweredQuestion(channel=channel, user_id=user_id, message_id=message_id, text=mask_pii(text),
+                                      topic=_topic(topic), reason=reason, candidates=list(candidates)))
+            db.commit()
+
+    def _unanswered_from_last(self, channel: str, user_id: str, reason: str) -> None:
+        """The question the worker rated: their last message that got a knowledge-base answer."""
+        with self._sessions() as db:
+            asked = db.scalars(select(ConversationMessage).where(
+                ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
+                ConversationMessage.direction == "in").order_by(ConversationMessage.id.desc()).limit(6)).all()
+            question = next((m for m in asked if (m.payload or {}).get("cards")), None)
+        if question is not None:
+            self._unanswered(channel, user_id, question.id, question.text, question.payload.get("topic", ""),
+                             reason, question.payload.get("cards", []))
+
+    def _latest_phone(self, channel: str, user_id: str) -> str:
+        """The phone number in the worker's most recent message that has one (the app alone keeps it)."""
+        with self._sessions() as db:
+            texts = db.scalars(select(ConversationMessage.text).where(
+                ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
+                ConversationMessage.direction == "in").order_by(ConversationMessage.id.desc()).limit(5)).all()
+        for text in texts:
+            phone = next((e["value"] for e in find_entities(text) if e["entity"] == "phone"), None)
+            if phone:
+                return str(phone)
+        return ""
+
+    def _last_citations(self, channel: str, user_id: str) -> list[dict]:
+        """The articles of the bot's last answer: what the lawyer is shown as suggested articles."""
+        with self._sessions() as db:
+            payloads = db.scalars(select(ConversationMessage.payload).where(
+                ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
+                ConversationMessage.direction == "out").order_by(ConversationMessage.id.desc()).limit(10)).all()
+        return next((list(p["citations"]) for p in payloads if p and p.get("citations")), [])
+
     def _forget(self, channel: str, message_id: str) -> None:
         with self._sessions() as db:
-            processed = db.scalar(
-                select(ProcessedMessage).where(
-                    ProcessedMessage.channel == channel, ProcessedMessage.message_id == message_id
-                )
-            )
+            processed = db.scalar(select(ProcessedMessage).where(
+                ProcessedMessage.channel == channel, ProcessedMessage.message_id == message_id))
             if processed is not None:
                 db.delete(processed)
                 db.commit()
 
-    def _store_outgoing(
-        self, channel: str, user_id: str, replies: list[Outgoing], case_id: int | None
-    ) -> int | None:
-        """Returns the worker's active case id (a bot turn may just have opened one)."""
+    def _store_outgoing(self, channel: str, user_id: str, replies: list[Outgoing], case_id: int | None) -> int | None:
+        """Returns the worker's active case id (a turn may just have opened or withdrawn one)."""
         with self._sessions() as db:
             active = active_case(db, channel, user_id)
             active_id = active.id if active else None
             for reply in replies:
-                db.add(
-                    ConversationMessage(
-                        channel=channel,
-                        user_id=user_id,
-                        direction="out",
-                        author=reply.author,
-                        text=reply.text,
-                        payload=reply.payload(),
-                        case_id=case_id if case_id is not None else active_id,
-                    )
-                )
+                db.add(ConversationMessage(channel=channel, user_id=user_id, direction="out", author=reply.author,
+                                           text=reply.text, payload=reply.payload(),
+                                           case_id=case_id if case_id is not None else active_id))
             db.commit()
             return active_id
 
 
-def outgoing_from_rasa(messages: list[dict]) -> list[Outgoing]:
-    """Rasa REST output -> Outgoing. A custom-only message carries citations for the text before it."""
+def split_output(messages: list[dict]) -> tuple[list[Outgoing], list[dict]]:
+    """Rasa's output → (what the worker reads, events for the app). A custom-only message with citations
+    belongs to the text before it."""
     replies: list[Outgoing] = []
+    events: list[dict] = []
     for message in messages:
         custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
-        text = message.get("text") or custom.get("text") or ""
+        if EVENT_KEY in custom:
+            events.append(dict(custom[EVENT_KEY]))
+            continue
+        text = message.get("text") or ""
         citations = list(custom.get("citations") or [])
-        buttons = [
-            {"title": b.get("title", ""), "payload": b.get("payload", "")}
-            for b in message.get("buttons") or custom.get("buttons") or []
-        ]
+        buttons = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in message.get("buttons") or []]
         if not text and not buttons and replies:
             replies[-1].citations.extend(citations)
             continue
         if text or buttons or citations:
             replies.append(Outgoing(text=text, author="bot", citations=citations, buttons=buttons))
-    return replies
+    return replies, events
+
+
+def _commanded(text: str, command: Command | None) -> ParseResult | None:
+    """A tapped button is understood without the NLU."""
+    if command is None:
+        return None
+    if command.name in ("affirm", "deny", "request_human"):
+        return ParseResult(text=text, intent=command.name, confidence=1.0)
+    entities = [{"entity": "calculator", "value": command.value}] if command.name == "calculator" else []
+    return ParseResult(text=text, intent="inform", confidence=1.0, entities=entities)
+
+
+def _rasa_parse(parsed: ParseResult, reply: Reply) -> dict:
+    if reply.said_regardless:
+        return parsed.rasa_parse_data("app_reply")
+    if reply.kind == "calculator":
+        return {"intent": {"name": "inform", "confidence": 1.0},
+                "entities": [{"entity": "calculator", "value": reply.calculator}], "intent_ranking": []}
+    return parsed.rasa_parse_data()
+
+
+def _topic(intent: str) -> str:
+    return intent if intent in TOPIC_INTENTS else ""
+
+
+def _facts(parsed: ParseResult) -> list[dict]:
+    return [e for e in parsed.entities if e.get("entity") not in ("phone", "id_number")]

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 
+from fastapi import Request
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-
-from api.core.settings import get_settings
 
 
 class Base(DeclarativeBase):
@@ -34,19 +32,17 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@lru_cache
-def get_engine() -> Engine:
-    settings = get_settings()
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
-    return make_engine(settings.sqlalchemy_url)
+def make_sessions(url: str) -> sessionmaker[Session]:
+    """The session factory for a database URL (the app keeps one in app.state.sessions)."""
+    return sessionmaker(bind=make_engine(url), expire_on_commit=False)
 
 
-@lru_cache
-def get_sessionmaker() -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(), expire_on_commit=False)
+def get_sessions(request: Request) -> sessionmaker[Session]:
+    """FastAPI dependency: the app's session factory."""
+    return request.app.state.sessions
 
 
-def get_db() -> Iterator[Session]:
+def get_db(request: Request) -> Iterator[Session]:
     """FastAPI dependency: one session per request."""
-    with get_sessionmaker()() as session:
+    with request.app.state.sessions() as session:
         yield session

@@ -21,5 +21,7 @@ def configure_logging(log_dir: Path, name: str = "app") -> None:
     handler.addFilter(MaskPiiFilter())
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    # httpx logs every request URL at INFO, and Rasa only accepts its token as a query parameter.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
         root.addHandler(handler)

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from sqlalchemy import text
-
-from api.core.db import get_engine
+from sqlalchemy.orm import Session, sessionmaker
 
 
 async def readiness_checks(app: FastAPI) -> dict[str, bool]:
@@ -12,7 +11,7 @@ async def readiness_checks(app: FastAPI) -> dict[str, bool]:
     return {
         "nlu_model": await app.state.rasa.model_loaded(),
         "kb_index": bool(kb is not None and kb.ready),
-        "database": _database_answers(),
+        "database": _database_answers(app.state.sessions),
     }
 
 
@@ -20,10 +19,10 @@ async def ready(app: FastAPI) -> bool:
     return all((await readiness_checks(app)).values())
 
 
-def _database_answers() -> bool:
+def _database_answers(sessions: sessionmaker[Session]) -> bool:
     try:
-        with get_engine().connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with sessions() as db:
+            db.execute(text("SELECT 1"))
         return True
     except Exception:  # any driver error means "not ready"
         return False

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     database_url: str = ""  # default: SQLite file in var_dir
     corpus_dir: Path = PROJECT_ROOT.parent / "shared" / "corpus"
     kb_docs_dir: Path = PROJECT_ROOT / "knowledge_base" / "documents"
+    nlu_topics_dir: Path = PROJECT_ROOT / "nlu_data" / "topics"  # its words join the domain embedder's vocabulary
     # Staff edits from /admin (documents, FAQ cards, statute statuses) overlay the repo defaults above.
     kb_staff_dir: Path | None = None  # default: var_dir/kb_staff
 
@@ -33,7 +34,9 @@ class Settings(BaseSettings):
     access_token_minutes: int = 8 * 60
     max_message_chars: int = 2000
     max_body_bytes: int = 256 * 1024
-    internal_token: str = ""  # shared with the action server; default: generated in var_dir
+    # Rasa's HTTP API and the app's input channel require this token (only the app may read trackers or
+    # run turns); default: generated in var_dir.
+    rasa_token: str = ""
     console_secure_cookies: bool = False  # set true when the console is served over HTTPS
 
     # WeChat Official Account (CONTRACT.md §4). Safe mode needs aes_key and appid; pushes need app_secret.
@@ -45,7 +48,10 @@ class Settings(BaseSettings):
     wechat_reply_budget_s: float = 4.0  # WeChat waits 5 s for a passive reply
     wechat_max_clock_skew_s: int = 300  # older signed requests are replays
     wechat_max_body_bytes: int = 64 * 1024
-    chat_rate_limit_per_min: int = 10
+    chat_rate_limit_per_min: int = 10  # messages per visitor (web chat) or openid (WeChat)
+    chat_ip_rate_limit_per_min: int = 60  # web-chat messages per address: a new cookie is not a new person
+    # Redis for what several app workers share (rate limits, …); empty: kept in this process.
+    redis_url: str = ""
 
     @model_validator(mode="after")
     def _derived_defaults(self) -> "Settings":
@@ -59,7 +65,6 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'laborbot.db'}"
 
-
     @property
     def log_dir(self) -> Path:
         return self.var_dir / "log"
@@ -67,8 +72,8 @@ class Settings(BaseSettings):
     def resolved_secret_key(self) -> str:
         return self.secret_key or _persistent_secret(self.var_dir / "secret_key")
 
-    def resolved_internal_token(self) -> str:
-        return self.internal_token or _persistent_secret(self.var_dir / "internal_token")
+    def resolved_rasa_token(self) -> str:
+        return self.rasa_token or _persistent_secret(self.var_dir / "rasa_token")
 
 
 def _persistent_secret(path: Path) -> str:

@@ -10,13 +10,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from api.core.settings import PROJECT_ROOT, Settings
-from api.ops.paths import RASA_BIN, RASA_PYTHON
+from api.ops.paths import RASA_PYTHON
 
 
 def free_port() -> int:
@@ -35,7 +36,7 @@ class Service:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The settings as LABORBOT_* variables, so every child process sees the same configuration."""
-    values = settings.model_dump(exclude={"secret_key", "internal_token"})
+    values = settings.model_dump(exclude={"secret_key", "rasa_token"})
     return {f"LABORBOT_{key.upper()}": str(value) for key, value in values.items()}
 
 
@@ -47,16 +48,16 @@ def services(settings: Settings, model: Path) -> list[Service]:
         "PYTHONPATH": str(PROJECT_ROOT),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
-        "LABORBOT_INTERNAL_TOKEN": settings.resolved_internal_token(),
-        "LABORBOT_APP_URL": f"http://{settings.host}:{settings.port}",
     }
     return [
         Service(
             "rasa",
-            [str(RASA_BIN), "run", "--enable-api", "--interface", settings.host, "--port", str(rasa_port),
+            [str(RASA_PYTHON), "-m", "rasa_plugins.serve", "run", "--enable-api",
+             "--interface", settings.host, "--port", str(rasa_port),
              "--model", str(model), "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"],
             {
                 **common,
+                "LABORBOT_RASA_TOKEN": settings.resolved_rasa_token(),
                 "RASA_TRACKER_DB": str(settings.var_dir / "rasa_tracker.db"),
                 "ACTION_SERVER_URL": f"http://{settings.host}:{settings.action_server_port}/webhook",
             },
@@ -97,14 +98,27 @@ class Supervisor:
 
     def wait_for(self, url: str, timeout_s: float = 300.0) -> bool:
         """Poll url until it answers 200; False if it does not in time or a process died."""
+        return self._wait(lambda: httpx.get(url, timeout=2.0).status_code == 200, timeout_s)
+
+    def rasa_http(self) -> httpx.Client:
+        """A client for the Rasa server started here (it answers only requests carrying the shared token)."""
+        return httpx.Client(base_url=self.settings.rasa_url, timeout=30,
+                            params={"token": self.settings.resolved_rasa_token()})
+
+    def wait_for_rasa(self, timeout_s: float = 300.0) -> bool:
+        """Wait until Rasa has loaded its model."""
+        with self.rasa_http() as http:
+            return self._wait(lambda: bool(http.get("/status", timeout=2.0).json().get("model_file")), timeout_s)
+
+    def _wait(self, ready: Callable[[], bool], timeout_s: float) -> bool:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.crashed():
                 return False
             try:
-                if httpx.get(url, timeout=2.0).status_code == 200:
+                if ready():
                     return True
-            except httpx.HTTPError:
+            except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(1.0)
         return False

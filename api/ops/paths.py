@@ -11,4 +11,4 @@ RASA_PYTHON = VENVS / "rasa" / "bin" / "python"
 RASA_BIN = VENVS / "rasa" / "bin" / "rasa"
 MODELS_DIR = PROJECT_ROOT / "models"
 # Everything whose change requires retraining the NLU/dialogue model.
-TRAINING_INPUTS = ("bot", "nlu_data", "nlu")
+TRAINING_INPUTS = ("bot", "nlu_data", "nlu", "knowledge_base/documents/faq", "phrasebook")

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from api.core.settings import PROJECT_ROOT
 from api.ops.paths import MODELS_DIR, RASA_BIN, TRAINING_INPUTS
+from nlu.training_data import assemble
 
 _HASHED_SUFFIXES = {".yml", ".yaml", ".txt", ".py"}
 
@@ -39,13 +42,16 @@ def train_if_needed(force: bool = False, log_file: Path | None = None) -> tuple[
 
 
 def run_rasa_train(target: Path, nlu_only: bool = False, log_file: Path | None = None) -> None:
-    """Train with the project's config, domain and data into target (a .tar.gz path)."""
+    """Train with the project's config, domain and data into target (a .tar.gz path). The phrasebook's fixed
+    responses and the answer cards' phrasings are assembled into a temporary directory for the run."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="laborbot-train-"))
+    domain, nlu, dialogue = assemble(PROJECT_ROOT, work)
     cmd = [str(RASA_BIN), "train", *(["nlu"] if nlu_only else []), "--config", "bot/config.yml"]
     if nlu_only:
-        cmd += ["--nlu", "nlu_data"]
+        cmd += ["--nlu", *map(str, nlu)]
     else:
-        cmd += ["--domain", "bot/domain", "--data", "nlu_data", "bot/data"]
+        cmd += ["--domain", str(domain), "--data", *map(str, nlu + dialogue)]
     cmd += ["--out", str(target.parent), "--fixed-model-name", target.name.removesuffix(".tar.gz")]
     env = {
         **os.environ,
@@ -55,5 +61,8 @@ def run_rasa_train(target: Path, nlu_only: bool = False, log_file: Path | None =
     }
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_file or os.devnull, "a", encoding="utf-8") as out:
-        subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
+    try:
+        with open(log_file or os.devnull, "a", encoding="utf-8") as out:
+            subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,12 +1,13 @@
+"""POST /api/v1/ask: what the live bot answers to a first message (CONTRACT.md §3); stores nothing."""
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, StrictStr
+from pydantic import BaseModel, StrictStr
 
-from api.assistant.reply import Reply, compose_reply
-from api.core.deps import RasaDep, get_kb, require_roles
-from api.core.settings import get_settings
+from api.assistant.reply import ContractReply, Reply, compose_reply
+from api.conversation.validation import TextRefused, checked_text
+from api.core.deps import RasaDep, SettingsDep, get_kb, require_roles
 from api.nlu.client import RasaUnavailable
 from api.users.models import Role
 
@@ -14,19 +15,28 @@ router = APIRouter(prefix="/api/v1", tags=["ask"])
 
 
 class AskRequest(BaseModel):
-    text: StrictStr = Field(min_length=1, max_length=get_settings().max_message_chars)
+    text: StrictStr
 
 
 @router.post(
     "/ask",
-    response_model=Reply,
+    response_model=ContractReply,
     dependencies=[Depends(require_roles(Role.staff, Role.lawyer, Role.admin))],
+    responses={401: {"description": "未登录"}, 403: {"description": "无权访问"},
+               422: {"description": "问题为空或太长"}, 503: {"description": "语言理解服务或知识库未就绪"}},
 )
-async def ask(body: AskRequest, rasa: RasaDep, kb: Annotated[object, Depends(get_kb)]) -> Reply:
+async def ask(body: AskRequest, rasa: RasaDep, kb: Annotated[object, Depends(get_kb)],
+              settings: SettingsDep) -> ContractReply:
     """Preview: exactly what the live bot answers to this first message; stores nothing."""
-    text = body.text.strip()
-    if not text:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail="问题内容不能为空")
+    return ContractReply.of(await answer_preview(body.text, rasa, kb, settings.max_message_chars))
+
+
+async def answer_preview(text: str, rasa, kb, max_chars: int) -> Reply:
+    """The reply to ``text`` as the first message of a new conversation (shared with /admin/preview)."""
+    try:
+        text = checked_text(text, max_chars)
+    except TextRefused as refusal:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(refusal)) from None
     try:
         parsed = await rasa.parse(text)
     except RasaUnavailable:

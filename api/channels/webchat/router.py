@@ -5,17 +5,17 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, StrictStr
 
-from api.channels.ratelimit import RATE_LIMITED_TEXT
 from api.channels.webchat.history import CHANNEL, conversation_view
 from api.channels.webchat.identity import identify, read_identity
-from api.core.db import get_sessionmaker
-from api.core.settings import get_settings
+from api.conversation.validation import TextRefused, checked_text
+from phrasebook import say
 
 router = APIRouter(tags=["webchat"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parents[2] / "templates")
@@ -26,10 +26,15 @@ STREAM_LIFETIME_S = 15.0
 HEARTBEAT_S = 5.0
 
 
+# The stored message ids are database integers; a cursor beyond them is a client error, not a crash.
+MAX_CURSOR = 2**62
+
+
 class SendRequest(BaseModel):
-    text: StrictStr = Field(min_length=1, max_length=get_settings().max_message_chars)
+    text: StrictStr
     client_id: StrictStr = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    after: int = Field(default=0, ge=0)
+    after: int = Field(default=0, ge=0, le=MAX_CURSOR)
+    payload: StrictStr | None = Field(default=None, max_length=300)  # the button that was tapped
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -39,25 +44,29 @@ async def page(request: Request) -> Response:
 
 
 @router.get("/api/webchat/messages")
-async def history(request: Request, after: int = 0) -> JSONResponse:
+async def history(request: Request, after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0) -> JSONResponse:
     identity = identify(request)
-    view = await asyncio.to_thread(conversation_view, get_sessionmaker(), identity.user_id, max(after, 0))
+    view = await asyncio.to_thread(conversation_view, request.app.state.sessions, identity.user_id, after)
     return identity.attach(request, JSONResponse(view))
 
 
 @router.post("/api/webchat/messages")
 async def send(request: Request, body: SendRequest) -> JSONResponse:
-    text = body.text.strip()
-    if not text:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail="消息内容不能为空")
+    try:
+        text = checked_text(body.text, request.app.state.settings.max_message_chars)
+    except TextRefused as refusal:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(refusal)) from None
     identity = identify(request)
-    if not request.app.state.chat_limiter.allow(f"{CHANNEL}:{identity.user_id}"):
-        limited = JSONResponse({"detail": RATE_LIMITED_TEXT}, status_code=status.HTTP_429_TOO_MANY_REQUESTS)
+    settings, limits = request.app.state.settings, request.app.state.limits
+    address = request.client.host if request.client else ""
+    if not (limits.allow(CHANNEL, identity.user_id, settings.chat_rate_limit_per_min)
+            and limits.allow("web-address", address, settings.chat_ip_rate_limit_per_min)):
+        limited = JSONResponse({"detail": say("dialogue.rate_limited")}, status_code=status.HTTP_429_TOO_MANY_REQUESTS)
         return identity.attach(request, limited)
     await request.app.state.conversation.handle_incoming(
-        CHANNEL, identity.user_id, text, message_id=f"{identity.user_id}:{body.client_id}"
+        CHANNEL, identity.user_id, text, message_id=f"{identity.user_id}:{body.client_id}", payload=body.payload
     )
-    view = await asyncio.to_thread(conversation_view, get_sessionmaker(), identity.user_id, body.after)
+    view = await asyncio.to_thread(conversation_view, request.app.state.sessions, identity.user_id, body.after)
     return identity.attach(request, JSONResponse(view))
 
 

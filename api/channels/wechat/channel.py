@@ -13,13 +13,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from api.channels.ratelimit import RATE_LIMITED_TEXT, RateLimiter
 from api.channels.wechat import texts
 from api.channels.wechat.models import WechatInbound
 from api.channels.wechat.outbox import OutboxSender
 from api.channels.wechat.protocol import Envelope, msg_id_of
 from api.channels.wechat.store import WechatStore
-from api.conversation.service import ConversationService, Outgoing
+from api.conversation.outgoing import Outgoing
+from api.conversation.service import ConversationService
+from api.conversation.validation import TextRefused, checked_text
+from api.core.ratelimit import RateLimits
+from phrasebook import say
 
 logger = logging.getLogger(__name__)
 CHANNEL = "wechat"
@@ -46,14 +49,18 @@ class WechatChannel:
         conversation: ConversationService,
         store: WechatStore,
         sender: OutboxSender,
-        limiter: RateLimiter,
+        limits: RateLimits,
+        per_minute: int,
         budget_s: float,
+        max_chars: int,
     ) -> None:
         self.conversation = conversation
         self.store = store
         self.sender = sender
-        self.limiter = limiter
+        self.limits = limits
+        self.per_minute = per_minute
         self.budget_s = budget_s
+        self.max_chars = max_chars
         self._turns: dict[str, _Turn] = {}
         self._background: set[asyncio.Task] = set()
 
@@ -86,32 +93,36 @@ class WechatChannel:
         if message.type == "event":
             event = (getattr(message, "event", "") or "").lower()
             if event in ("subscribe", "subscribe_scan"):
-                return _fixed(texts.WELCOME), "subscribe", None
+                return _fixed(texts.welcome()), "subscribe", None
             if event == "unsubscribe":
                 return _fixed(None), "unsubscribe", None
             return None, event, None  # menu views, locations…: nothing to say
         if message.type == "text":
-            text = message.content
+            text = message.content or ""
         elif message.type == "voice":
             text = (message.recognition or "").strip()
             if not text:
-                return _fixed(texts.VOICE_UNRECOGNIZED), "voice", None
+                return _fixed(say("wechat.voice_unrecognized")), "voice", None
         else:
-            return _fixed(texts.UNSUPPORTED), message.type, None
+            return _fixed(say("wechat.unsupported")), message.type, None
+        try:  # the same check as every channel, before anything is stored
+            text = checked_text(text, self.max_chars)
+        except TextRefused as refusal:
+            return _fixed(str(refusal)), message.type, None
         msg_id = envelope.fields.get("MsgId")
         return (lambda: self._bot_turn(envelope.openid, text, msg_id)), message.type, text
 
     async def _bot_turn(self, openid: str, text: str, msg_id: str | None, resumed: bool = False) -> list[str]:
-        if not resumed and not self.limiter.allow(f"{CHANNEL}:{openid}"):
-            return [RATE_LIMITED_TEXT]
+        if not resumed and not self.limits.allow(CHANNEL, openid, self.per_minute):
+            return [say("dialogue.rate_limited")]
         try:
             result = await self.conversation.handle_incoming(CHANNEL, openid, text, msg_id, resumed)
         except Exception:
             logger.exception("wechat turn failed")
-            return [texts.SORRY]
+            return [say("wechat.sorry")]
         if result.duplicate:
             return []
-        return texts.render_texts(result.replies) or [texts.SORRY]  # never leave the worker without an answer
+        return texts.render_texts(result.replies) or [say("wechat.sorry")]  # never leave the worker without an answer
 
     async def _once(
         self, key: str, openid: str, kind: str, asked: str | None, produce: Produce, budget_s: float

@@ -5,6 +5,9 @@ entity expansion and external entities are refused up front.
 """
 from __future__ import annotations
 
+import hashlib
+import re
+import threading
 import time
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
@@ -30,6 +33,33 @@ class Rejected(Exception):
 
 
 MSG_KEY_PREFIX = "msg:"
+# What the platform sends fits the columns it is stored in (wechat_inbound.openid is 64, key 128).
+_OPENID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_MSG_ID = re.compile(r"^[0-9]{1,64}$")
+_EVENT_FIELD = re.compile(r"^[0-9]{0,20}$")
+
+
+class SeenSignatures:
+    """Signed query strings seen within the time window, with the body each one came with. WeChat retries a
+    message with the same query and body; the same query with another body is a replay of a captured one.
+    In memory for one app process (the scale-out configuration keeps it in Redis)."""
+
+    def __init__(self, ttl_s: float) -> None:
+        self.ttl_s = ttl_s
+        self._seen: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def first_or_same(self, signed: str, body: bytes) -> bool:
+        digest = hashlib.sha256(body).hexdigest()
+        now = time.monotonic()
+        with self._lock:
+            if len(self._seen) > 10_000:
+                self._seen = {k: v for k, v in self._seen.items() if now - v[1] < self.ttl_s}
+            seen = self._seen.get(signed)
+            if seen is not None and now - seen[1] < self.ttl_s:
+                return seen[0] == digest
+            self._seen[signed] = (digest, now)
+            return True
 
 
 @dataclass(frozen=True)
@@ -60,9 +90,10 @@ def msg_id_of(dedup_key: str) -> str | None:
 
 
 class WechatProtocol:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, seen: SeenSignatures | None = None) -> None:
         self.token = settings.wechat_token
         self.max_skew_s = settings.wechat_max_clock_skew_s
+        self.seen = seen or SeenSignatures(2 * settings.wechat_max_clock_skew_s)
         self.crypto = (
             WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
             if settings.wechat_token and settings.wechat_aes_key and settings.wechat_appid
@@ -80,10 +111,14 @@ class WechatProtocol:
 
     def open(self, params: dict[str, str], body: bytes) -> Envelope:
         if params.get("encrypt_type", "raw") == "aes":
-            return self._open_encrypted(params, body)
-        self._check_token_signature(params)
-        xml = _safe_text(body)
-        return _envelope(xml, encrypted=False, nonce=params.get("nonce", ""))
+            envelope = self._open_encrypted(params, body)
+        else:
+            self._check_token_signature(params)
+            envelope = _envelope(_safe_text(body), encrypted=False, nonce=params.get("nonce", ""))
+        signed = "|".join(params.get(k, "") for k in ("timestamp", "nonce", "signature", "msg_signature"))
+        if not self.seen.first_or_same(signed, body):
+            raise Rejected(403, "请求已使用过")
+        return envelope
 
     def render_reply(self, envelope: Envelope, text: str) -> str:
         xml = create_reply(text, envelope.message, render=True)
@@ -105,8 +140,10 @@ class WechatProtocol:
             )
         except InvalidSignatureException:
             raise Rejected(403, "签名无效") from None
-        except (InvalidAppIdException, ValueError, UnicodeDecodeError):
+        except InvalidAppIdException:
             raise Rejected(403, "无法解密") from None
+        except Exception:  # random bytes under a valid signature: struct, padding, encoding errors
+            raise Rejected(400, "无法解密") from None
         return _envelope(xml, encrypted=True, nonce=params.get("nonce", ""))
 
     def _check_token_signature(self, params: dict[str, str]) -> None:
@@ -143,4 +180,7 @@ def _envelope(xml: str, *, encrypted: bool, nonce: str) -> Envelope:
     fields = {child.tag: (child.text or "") for child in root}
     if not fields.get("MsgType") or not fields.get("FromUserName"):
         raise Rejected(400, "消息缺少必要字段")
+    if (not _OPENID.match(fields["FromUserName"]) or not _MSG_ID.match(fields.get("MsgId", "0") or "0")
+            or not _EVENT_FIELD.match(fields.get("CreateTime", ""))):
+        raise Rejected(400, "消息字段格式无效")
     return Envelope(parse_message(xml), fields, encrypted, nonce)

@@ -46,10 +46,10 @@ async def receive(request: Request) -> Response:
 async def _read_limited(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail="请求内容过大")
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail="请求内容过大")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail="请求内容过大")
+            raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail="请求内容过大")
     return bytes(body)

@@ -1,22 +1,24 @@
-"""What the worker reads in WeChat: bot and lawyer messages rendered as plain text."""
+"""What the worker reads in WeChat: bot and lawyer messages rendered as plain text.
+
+Buttons become WeChat menu links (weixin://bizmsgmenu): tapping one sends its title back as a message,
+which the conversation matches to the button's payload. Citations become one line of article titles
+(the full text is on the web chat's cards). Hotline numbers in the text are tappable in WeChat as they are.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from api.conversation.service import Outgoing
+from phrasebook import say
+from knowledge_base.answer import book_title
 
-TOPICS = ("工资拖欠", "加班费", "辞退补偿", "工伤", "社保", "转人工")
-WELCOME = (
-    "您好，欢迎关注！这里是工会职工法律服务助手，可以解答劳动法律问题、帮您算加班费和经济补偿，"
-    "需要时为您转接工会律师。\n\n直接输入您的问题即可，也可以回复下面的话题：\n"
-    + "\n".join(f"· {topic}" for topic in TOPICS)
-)
-UNSUPPORTED = "抱歉，目前只能看懂文字和语音消息。请用文字简单描述您遇到的问题，我们来帮您。"
-VOICE_UNRECOGNIZED = "抱歉，没能听清这段语音。请再说一遍，或者直接打字告诉我们您的问题。"
-SORRY = "抱歉，系统暂时有点忙，请稍后再发一次您的问题。"
-LAWYER_PREFIX = "【工会律师回复】"
+from api.conversation.outgoing import Outgoing
+
 # WeChat limits a text message to 2048 bytes; stay a little below.
 MAX_BYTES = 2000
+
+
+def welcome() -> str:
+    return say("wechat.welcome")
 
 
 def render_texts(replies: Iterable[Outgoing]) -> list[str]:
@@ -26,13 +28,18 @@ def render_texts(replies: Iterable[Outgoing]) -> list[str]:
 
 
 def _render(reply: Outgoing) -> str:
-    parts = [f"{LAWYER_PREFIX}{reply.text}" if reply.author == "lawyer" else reply.text]
+    parts = [say("dialogue.lawyer_prefix") + reply.text if reply.author == "lawyer" else reply.text]
     if reply.citations:
-        cited = "、".join(f"《{c.get('law', '')}》第{c.get('article', '')}条" for c in reply.citations)
-        parts.append(f"法律依据：{cited}")
+        cited = "、".join(f"{book_title(str(c.get('law', '')))}第{c.get('article', '')}条" for c in reply.citations)
+        parts.append(say("wechat.citations", articles=cited))
     if reply.buttons:
-        parts.append("您可以回复：" + "、".join(b.get("title", "") for b in reply.buttons))
+        parts.append(" ".join(_menu_link(i, b.get("title", "")) for i, b in enumerate(reply.buttons, 1)))
     return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def _menu_link(menu_id: int, title: str) -> str:
+    content = title.replace("&", "和").replace('"', "").replace("<", "").replace(">", "")
+    return f'<a href="weixin://bizmsgmenu?msgmenucontent={content}&msgmenuid={menu_id}">{content}</a>'
 
 
 def _split(text: str) -> list[str]:

@@ -45,22 +45,45 @@
     var bubble = el("div", "bubble");
     bubble.appendChild(el("span", "sr-only", who.label));
     if (who.name) bubble.appendChild(el("span", "author", who.name));
-    bubble.appendChild(document.createTextNode(msg.text || ""));
+    appendWithHotlines(bubble, msg.text || "", msg.author !== "worker");
     if (msg.citations && msg.citations.length) bubble.appendChild(buildCitations(msg.citations));
     if (msg.buttons && msg.buttons.length) bubble.appendChild(buildButtons(msg.buttons));
     row.appendChild(bubble);
     return row;
   }
 
+  // Public hotlines become tap-to-call links (never a worker's own number: those are not linked).
+  var HOTLINE = /(010-\d{8}|12356|12351|12333|12348|12315|12345|12393|12366|12350|110|120|119|122)(?![0-9０-９个天元月年日号%％小时万千百次条级倍周])/g;
+
+  function appendWithHotlines(node, text, linkify) {
+    if (!linkify) { node.appendChild(document.createTextNode(text)); return; }
+    var last = 0;
+    text.replace(HOTLINE, function (number, _group, offset) {
+      if (offset > 0 && /[0-9]/.test(text.charAt(offset - 1))) return number;
+      node.appendChild(document.createTextNode(text.slice(last, offset)));
+      var link = el("a", "hotline", number);
+      link.href = "tel:" + number.replace(/-/g, "");
+      node.appendChild(link);
+      last = offset + number.length;
+      return number;
+    });
+    node.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function buildCitations(citations) {
     var box = el("div", "citations");
     citations.forEach(function (c) {
-      var card = el("details", "citation");
-      card.appendChild(el("summary", null, "法律依据：《" + c.law + "》第" + c.article + "条"));
+      var card = el("details", "citation" + (c.relevance === "possible" ? " possible" : ""));
+      var label = c.relevance === "possible" ? "可能相关：" : "法律依据：";
+      card.appendChild(el("summary", null, label + bookTitle(c.law) + "第" + c.article + "条"));
       card.appendChild(el("p", null, c.text || ""));
       box.appendChild(card);
     });
     return box;
+  }
+
+  function bookTitle(law) {   // nested title marks become 〈〉 inside 《》
+    return "《" + String(law).replace(/《/g, "〈").replace(/》/g, "〉") + "》";
   }
 
   function buildButtons(buttons) {
@@ -68,7 +91,7 @@
     buttons.forEach(function (b) {
       var button = el("button", "reply-button", b.title);
       button.type = "button";
-      button.addEventListener("click", function () { send(b.title); });
+      button.addEventListener("click", function () { send(b.title, b.payload); });
       box.appendChild(button);
     });
     return box;
@@ -114,7 +137,7 @@
       .catch(function () {});
   }
 
-  function send(text) {
+  function send(text, payload) {
     text = (text || "").trim();
     if (!text) return;
     var mine = buildMessage({ author: "worker", text: text });
@@ -127,7 +150,7 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ text: text, client_id: clientId(), after: lastId })
+      body: JSON.stringify({ text: text, client_id: clientId(), after: lastId, payload: payload || null })
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; });
     }).then(function (res) {

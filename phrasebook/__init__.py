@@ -1,9 +1,9 @@
-"""The text catalogue: every fixed sentence a worker reads, in one file (catalogue/zh_CN.yml).
+"""The phrasebook: every fixed sentence a worker reads, in one file (phrasebook/zh_CN.yml).
 
 Both Python environments read it (the web app and the Rasa action server), so the bot, the preview and
 the channels never drift apart. Keys are dotted paths; fields are filled with str.format:
 
-    from catalogue import say
+    from phrasebook import say
     say("answer.disclaimer")
     say("facts.disability_grade", grade="十", months=7)
 """
@@ -38,8 +38,14 @@ def say(key: str, **fields: Any) -> str:
 
 
 def options(key: str) -> list:
-    """A list entry of the catalogue (e.g. button titles, steps)."""
+    """A list entry of the phrasebook (e.g. button titles, steps)."""
     value = _texts()[key]
     if not isinstance(value, list):
-        raise TypeError(f"catalogue entry {key} is not a list")
+        raise TypeError(f"phrasebook entry {key} is not a list")
     return value
+
+
+def response_texts() -> dict[str, str]:
+    """The fixed responses of the dialogue model (utter_* name -> text)."""
+    prefix = "responses."
+    return {key[len(prefix):]: text for key, text in _texts().items() if key.startswith(prefix)}

@@ -1,0 +1,71 @@
+"""What a tapped button means. Every button carries a payload; a channel that can only send text (a WeChat
+menu link, or a worker typing the button's words) is matched against the buttons the bot last offered.
+
+    /ask_card{"card": "injury-lump-sum-by-grade"}   the worker picked one of the offered questions
+    /inform{"calculator": "severance"}              start a calculator
+    /case_status  /withdraw_case                    about the worker's waiting request for a lawyer
+    /affirm  /deny  /request_human                  yes, no, a person
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from knowledge_base.cards import CALCULATORS
+
+_PAYLOAD = re.compile(r"^/(?P<name>[a-z_]+)(?P<args>\{.*\})?$", re.DOTALL)
+INTENT_PAYLOADS = frozenset({"affirm", "deny", "request_human"})
+CASE_COMMANDS = frozenset({"case_status", "withdraw_case"})
+# A typed request to run a calculator ("帮我算算加班费").
+_ASKS_TO_CALCULATE = re.compile(r"算一算|算一下|算算|帮我算|计算|给我算")
+_CALCULATOR_WORDS = (("severance", ("经济补偿", "补偿金", "赔偿金", "N+1", "2N", "补偿", "赔偿")),
+                     ("double_wage", ("二倍工资", "双倍工资", "两倍工资", "2倍工资")),
+                     ("overtime", ("加班费", "加班工资", "加班")),
+                     ("annual_leave", ("年休假", "年假")),
+                     ("arbitration", ("仲裁时效", "时效", "仲裁期限")))
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # ask_card | calculator | case_status | withdraw_case | affirm | deny | request_human
+    value: str = ""
+
+
+def read_payload(payload: str) -> Command | None:
+    """The command of a button payload; None for anything that is not one of ours."""
+    match = _PAYLOAD.match(payload.strip())
+    if not match:
+        return None
+    name = match["name"]
+    try:
+        args = json.loads(match["args"]) if match["args"] else {}
+    except ValueError:
+        return None
+    if not isinstance(args, dict):
+        return None
+    if name == "ask_card" and isinstance(args.get("card"), str):
+        return Command("ask_card", args["card"])
+    if name == "inform" and args.get("calculator") in CALCULATORS:
+        return Command("calculator", args["calculator"])
+    if name in CASE_COMMANDS or name in INTENT_PAYLOADS:
+        return Command(name)
+    return None
+
+
+def command_for(text: str, payload: str | None, offered: list[dict]) -> Command | None:
+    """The command a message carries: its payload, or the offered button whose title it repeats."""
+    if payload:
+        return read_payload(payload)
+    clean = text.strip()
+    for button in offered:
+        if clean == str(button.get("title", "")).strip():
+            return read_payload(str(button.get("payload", "")))
+    return None
+
+
+def typed_calculator(text: str) -> str | None:
+    """The calculator a worker explicitly asks to run in words, if any."""
+    if not _ASKS_TO_CALCULATE.search(text):
+        return None
+    return next((key for key, words in _CALCULATOR_WORDS if any(w in text for w in words)), None)

@@ -1,0 +1,17 @@
+"""Start the Rasa server with its API token taken from the environment (LABORBOT_RASA_TOKEN), so the
+token never appears in a process list:  python -m rasa_plugins.serve run --enable-api …"""
+from __future__ import annotations
+
+import os
+import sys
+
+from rasa.__main__ import main
+
+from rasa_plugins.app_channel import TOKEN_ENV
+
+if __name__ == "__main__":
+    token = os.environ.get(TOKEN_ENV, "")
+    if not token:
+        sys.exit(f"{TOKEN_ENV} is not set: Rasa's HTTP API is not started without a token")
+    sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
+    main()
