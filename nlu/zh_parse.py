@@ -249,7 +249,7 @@ _DURATION_PARTS = {
         rf"(?P<n>{_NUM}|半)(?P<more>多|来|余)?(?:个|(?<=俩))(?P<half>半)?(?P<more2>多)?月(?P<more3>多)?"
     ),
     "months_bare": re.compile(rf"(?P<n>{_NUM})月(?!份|底|初|末)"),
-    "weeks": re.compile(rf"(?P<n>{_NUM})(?P<more>多|来)?个?(?:星期|礼拜|周)(?![一二三四五六日天末])"),
+    "weeks": re.compile(rf"(?P<n>{_NUM})(?P<more>多|来)?个?(?:星期|礼拜|周)(?![一二三四五六日天末岁])"),  # 50周岁: an age
     "days": re.compile(rf"(?P<n>{_NUM})(?P<more>多|来|余)?天"),
     "days_bare": re.compile(rf"(?P<n>{_NUM})(?P<more>多|来|余)?日"),
     "hours": re.compile(rf"(?P<n>{_NUM}|半)(?P<more>多|来)?个?(?P<half0>半)?(?:小时|钟头)(?P<half>半)?(?P<more2>多)?"),
@@ -487,8 +487,6 @@ _ID_RE = re.compile(
     r"(?<![0-9A-Za-z])(?P<number>[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
     r"[0-9]{3}[0-9Xx])(?![0-9A-Za-z])"
 )
-# Masking is deliberately broader than extraction: a mistyped ID is still personal data.
-_ID_LIKE_RE = re.compile(r"(?<![0-9])(?P<number>[0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
 
@@ -582,23 +580,48 @@ def parse_headcount(text: str) -> Optional[Headcount]:
     return _first(text, "headcount")
 
 
-def _mask(text: str, start: int, end: int, keep_head: int, keep_tail: int) -> str:
-    positions = [i for i in range(start, end) if text[i].translate(_FULL_WIDTH).isdigit()
-                 or text[i] in "Xx"]
+# Masking reads numbers however they are typed: 139.5555.1313, 139 5555 1313, 1 3 9 5…, 一三九五五五五一三一三,
+# 15-digit (first-generation) IDs. Each character maps to one character, so spans stay the same.
+_SPOKEN_DIGITS = str.maketrans({**{ch: str(d) for ch, d in (("零", 0), ("〇", 0), ("一", 1), ("幺", 1), ("二", 2),
+                                                              ("三", 3), ("四", 4), ("五", 5), ("六", 6), ("七", 7),
+                                                              ("八", 8), ("九", 9))}})
+_DIGIT_RUN_RE = re.compile(r"(?<![0-9])[0-9](?:[ .\-_·]?[0-9])+(?:[ .\-_·]?[Xx])?(?![0-9])")
+# Public hotlines are never personal data (crisis and service lines the bot itself gives out).
+PUBLIC_NUMBERS = frozenset({"01082951332", "4001619995", "12356", "12351", "12333", "12348", "12315", "12345"})
+
+
+def _pii_spans(text: str) -> List[Tuple[int, int, int, int]]:
+    """(start, end, digits kept at the head, digits kept at the tail) of every phone or ID number."""
+    shadow = text.translate(_FULL_WIDTH).translate(_SPOKEN_DIGITS)
+    spans = []
+    for m in _DIGIT_RUN_RE.finditer(shadow):
+        digits = re.sub(r"[^0-9Xx]", "", m.group())
+        if digits in PUBLIC_NUMBERS:
+            continue
+        if len(digits) in (15, 18) and digits[0] != "0":
+            spans.append((m.start(), m.end(), 6, 4))
+        elif len(digits) == 11 and re.match(r"1[3-9]", digits):
+            spans.append((m.start(), m.end(), 3, 4))
+        elif len(digits) >= 16:  # a bank card, or an ID typed with a stray digit
+            spans.append((m.start(), m.end(), 4, 4))
+    for m in _LANDLINE_RE.finditer(shadow):
+        number = re.sub(r"[^0-9]", "", m.group("number"))
+        if number not in PUBLIC_NUMBERS and all(m.end("number") <= s or m.start("number") >= e for s, e, _, _ in spans):
+            spans.append((m.start("number"), m.end("number"), 3, 4))
+    return sorted(spans)
+
+
+def _mask_span(text: str, shadow: str, start: int, end: int, keep_head: int, keep_tail: int) -> str:
+    positions = [i for i in range(start, end) if shadow[i].isdigit() or shadow[i] in "Xx"]
     hidden = set(positions[keep_head:len(positions) - keep_tail])
     return "".join("*" if i in hidden else text[i] for i in range(start, end))
 
 
 def mask_pii(text: str) -> str:
-    """Hide phone numbers (139****5678) and resident ID numbers (110101********1234) for logs and lists."""
-    norm = text.translate(_FULL_WIDTH)
-    spans = [(m.start("number"), m.end("number"), 6, 4) for m in _ID_LIKE_RE.finditer(norm)]
-    for pattern in (_MOBILE_RE, _LANDLINE_RE):
-        for m in pattern.finditer(norm):
-            if all(m.end("number") <= s or m.start("number") >= e for s, e, _, _ in spans):
-                spans.append((m.start("number"), m.end("number"), 3, 4))
+    """Hide phone numbers (139****5678), ID numbers (110101********1234) and card numbers, however typed."""
+    shadow = text.translate(_FULL_WIDTH).translate(_SPOKEN_DIGITS)
     out, last = [], 0
-    for start, end, head, tail in sorted(spans):
-        out += [text[last:start], _mask(text, start, end, head, tail)]
+    for start, end, head, tail in _pii_spans(text):
+        out += [text[last:start], _mask_span(text, shadow, start, end, head, tail)]
         last = end
     return "".join(out) + text[last:]

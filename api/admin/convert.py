@@ -19,6 +19,8 @@ import yaml
 from knowledge_base.corpus import ARTICLE_RE, split_front_matter
 
 FRONT_MATTER_KEYS = ("title", "short_title", "doc_type", "status", "effective_date", "review_date", "source")
+MAX_PARAGRAPHS = 3000  # a policy document is a few dozen articles; more is not a policy document
+MAX_UNZIPPED_BYTES = 20 << 20  # a .docx is a zip: refuse what would unpack beyond this
 _DIGITS = "零一二三四五六七八九"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -120,10 +122,16 @@ def _docx_lines(data: bytes) -> list[str]:
     from docx import Document as WordDocument
     from docx.opc.exceptions import PackageNotFoundError
 
+    unreadable = ConversionError("无法读取该 Word 文件：文件已损坏，或不是 .docx 格式（旧版 .doc 请先另存为 .docx）。")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+                raise ConversionError("Word 文件解开后太大，请删掉图片或拆分后再上传。")
         document = WordDocument(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        raise ConversionError("无法读取该 Word 文件：文件已损坏，或不是 .docx 格式（旧版 .doc 请先另存为 .docx）。") from None
+        raise unreadable from None
+    if len(document.paragraphs) > MAX_PARAGRAPHS:
+        raise ConversionError(f"文件太长（超过 {MAX_PARAGRAPHS} 段），请拆分后再上传。")
     lines = []
     for para in document.paragraphs:
         text, style = para.text.strip(), (para.style.name if para.style is not None else "")

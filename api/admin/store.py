@@ -27,15 +27,15 @@ from api.conversation.models import utcnow
 from api.users.models import User
 from knowledge_base.corpus import load_yaml, split_front_matter
 from knowledge_base.manifest import MANIFEST_PATH, atomic_write_text, load_manifest
-from knowledge_base.cards import CARD_ID
+from knowledge_base.cards import CARD_ID, card_from_dict
 from knowledge_base.overlay import CORPUS_STATUS_FILE, RETIRED, UnsafeKey, item_path
 
 POLICY, FAQ, CORPUS = "policy", "faq", "corpus"
-KIND_LABELS = {POLICY: "工会政策文档", FAQ: "FAQ卡片", CORPUS: "法规语料"}
+KIND_LABELS = {POLICY: "工会政策文档", FAQ: "答案卡片", CORPUS: "法规语料"}
 DOC_TYPE_LABELS = {
     "law": "法律", "administrative_regulation": "行政法规", "ministry_rule": "部门规章",
     "judicial_interpretation": "司法解释", "beijing_local_regulation": "北京地方性法规",
-    "typical_case": "典型案例", "union_policy": "工会政策文档", "faq": "FAQ卡片",
+    "typical_case": "典型案例", "union_policy": "工会政策文档", "faq": "答案卡片",
 }
 STATUS_LABELS = {"in_force": "有效", "possibly_outdated": "待核实", "repealed": "已废止", RETIRED: "已停用"}
 
@@ -110,7 +110,7 @@ class KnowledgeStore:
         out = []
         for key in keys:
             card = self.card(key)
-            out.append((card, self._row(FAQ, key, card["questions"][0] if card.get("questions") else key, key, "faq",
+            out.append((card, self._row(FAQ, key, card_from_dict(card).question or key, key, "faq",
                                         card.get("status", "in_force"), "", items.get(key), names)))
         return out
 
@@ -203,7 +203,7 @@ class KnowledgeStore:
         elif kind == FAQ:
             card = self.card(key)
             if card is None:
-                raise StoreError("找不到该FAQ卡片。")
+                raise StoreError("找不到该答案卡片。")
             card["status"] = RETIRED if retire else "in_force"
             self.save_card(actor, card, summary="停用" if retire else "恢复", action=f"faq_{action}")
         else:
@@ -213,8 +213,8 @@ class KnowledgeStore:
         if not CARD_ID.fullmatch(str(card.get("id", ""))):
             raise StoreError("卡片编号只能使用小写字母、数字和连字符（3–80 个字符），例如 wage-late-payment。")
         content = yaml.safe_dump({"cards": [card]}, allow_unicode=True, sort_keys=False, width=1000)
-        self._commit(actor, FAQ, card["id"], card["questions"][0], card.get("status", "in_force"), content, summary,
-                     action)
+        self._commit(actor, FAQ, card["id"], card_from_dict(card).question, card.get("status", "in_force"), content,
+                     summary, action)
 
     # --- internals --------------------------------------------------------------------------------------
 

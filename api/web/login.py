@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Request, status
 
-from api.core.db import get_sessionmaker
 from api.users.models import Role, User
 from api.users.service import authenticate
 from api.web.session import SessionArea, WebSession, login_throttle, tokens_match
@@ -29,7 +28,7 @@ def check_login(
     throttle = login_throttle(request.app)
     if throttle.blocked(ip, username):
         return LoginRefusal("登录失败次数过多，请 5 分钟后再试。", status.HTTP_429_TOO_MANY_REQUESTS)
-    with get_sessionmaker()() as db:
+    with request.app.state.sessions() as db:
         user = authenticate(db, username, password)
     if user is None:
         throttle.failed(ip, username)
@@ -44,9 +43,9 @@ def signed_in(request: Request, area: SessionArea, roles: tuple[Role, ...], deni
     """The active user of this area's session; redirects to the area's login page, 403 for other roles."""
     session = area.read(request)
     to_login = HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": f"{area.path}/login"})
-    if session is None:
+    if session is None or not session.alive(request):
         raise to_login
-    with get_sessionmaker()() as db:
+    with request.app.state.sessions() as db:
         user = db.get(User, session.user_id)
     if user is None or not user.is_active:
         raise to_login

@@ -1,23 +1,27 @@
-"""Browser sessions for the staff web areas: a signed HttpOnly cookie (user id + CSRF token) scoped to the
-area's path, CSRF checks, and login throttling.
+"""Browser sessions for the staff web areas: a signed HttpOnly cookie (session id, user id, CSRF token)
+scoped to the area's path, the session itself kept on the server (logging out ends it), CSRF checks, and
+login throttling.
 
 Login throttling is per (client IP, username): MAX_FAILURES failed attempts within WINDOW_S seconds block
-that pair until the oldest failure ages out. It lives in memory: the web areas run in one web process.
+that pair until the oldest failure ages out (api.core.ratelimit: shared by every login route, the staff
+pages and POST /api/v1/auth/token alike).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import update
 
+from api.cases.queries import as_utc
 from api.core.settings import Settings
+from api.users.models import StaffSession
 
 MAX_FAILURES = 5
 WINDOW_S = 300
@@ -27,6 +31,19 @@ WINDOW_S = 300
 class WebSession:
     user_id: int
     csrf: str
+    sid: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the server stores: a hash, so the sessions table holds nothing that signs in."""
+        return hashlib.sha256(self.sid.encode()).hexdigest()
+
+    def alive(self, request: Request) -> bool:
+        """The server still holds this session: not logged out, not expired."""
+        with request.app.state.sessions() as db:
+            stored = db.get(StaffSession, self.key)
+        return (stored is not None and stored.user_id == self.user_id and stored.ended_at is None
+                and as_utc(stored.expires_at) > datetime.now(timezone.utc))
 
 
 @dataclass(frozen=True)
@@ -48,15 +65,29 @@ class SessionArea:
             return None
         try:
             data = self._serializer(settings).loads(raw, max_age=settings.access_token_minutes * 60)
-            return WebSession(user_id=int(data["uid"]), csrf=str(data["csrf"]))
+            return WebSession(user_id=int(data["uid"]), csrf=str(data["csrf"]), sid=str(data["sid"]))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
 
-    def start(self, response: Response, settings: Settings, user_id: int) -> None:
-        token = self._serializer(settings).dumps({"uid": user_id, "csrf": new_token()})
-        self._set_cookie(response, settings, self.cookie, token, settings.access_token_minutes * 60)
+    def start(self, request: Request, response: Response, user_id: int) -> None:
+        settings: Settings = request.app.state.settings
+        session = WebSession(user_id=user_id, csrf=new_token(), sid=new_token())
+        lifetime = timedelta(minutes=settings.access_token_minutes)
+        with request.app.state.sessions() as db:
+            db.add(StaffSession(id=session.key, user_id=user_id, area=self.path.strip("/"),
+                                expires_at=datetime.now(timezone.utc) + lifetime))
+            db.commit()
+        token = self._serializer(settings).dumps({"uid": user_id, "csrf": session.csrf, "sid": session.sid})
+        self._set_cookie(response, settings, self.cookie, token, int(lifetime.total_seconds()))
 
-    def end(self, response: Response) -> None:
+    def end(self, request: Request, response: Response) -> None:
+        """Log out: the server forgets the session, whoever still has its cookie."""
+        session = self.read(request)
+        if session is not None:
+            with request.app.state.sessions() as db:
+                db.execute(update(StaffSession).where(StaffSession.id == session.key)
+                           .values(ended_at=datetime.now(timezone.utc)))
+                db.commit()
         response.delete_cookie(self.cookie, path=self.path)
 
     def remember_login_csrf(self, response: Response, settings: Settings, token: str) -> None:
@@ -87,38 +118,21 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
 
 
 class LoginThrottle:
-    def __init__(self, max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S) -> None:
-        self.max_failures = max_failures
-        self.window_s = window_s
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
+    """Failed logins per (address, username), over the app's rate limits."""
+
+    def __init__(self, limits) -> None:
+        self.limits = limits
 
     def blocked(self, ip: str, username: str) -> bool:
-        with self._lock:
-            return len(self._recent((ip, username))) >= self.max_failures
+        return self.limits.blocked("login", f"{ip}:{username}", MAX_FAILURES, WINDOW_S)
 
     def failed(self, ip: str, username: str) -> None:
-        with self._lock:
-            failures = self._recent((ip, username))
-            failures.append(time.monotonic())
-            self._failures[(ip, username)] = failures
+        self.limits.fail("login", f"{ip}:{username}", MAX_FAILURES, WINDOW_S)
 
     def succeeded(self, ip: str, username: str) -> None:
-        with self._lock:
-            self._failures.pop((ip, username), None)
-
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        """Failures inside the window; keys without any are dropped so the table cannot grow unbounded."""
-        failures = self._failures.pop(key, deque())
-        while failures and time.monotonic() - failures[0] > self.window_s:
-            failures.popleft()
-        if failures:
-            self._failures[key] = failures
-        return failures
+        self.limits.clear("login", f"{ip}:{username}", MAX_FAILURES, WINDOW_S)
 
 
 def login_throttle(app) -> LoginThrottle:
-    """One throttle per app, shared by every area, so switching areas does not reset the count."""
-    if getattr(app.state, "login_throttle", None) is None:
-        app.state.login_throttle = LoginThrottle()
+    """One throttle per app, shared by every login route, so switching routes does not reset the count."""
     return app.state.login_throttle
