@@ -13,14 +13,7 @@ def mount_admin(app: FastAPI) -> None:
     from api.admin.jobs import IndexJobs
     from api.admin.store import KnowledgeStore
     from api.admin.views import router
-    from api.core.db import get_sessionmaker
-    from api.web.session import login_throttle
-
-    def sessions():  # resolved per use, like the rest of the app, so settings can change before startup
-        return get_sessionmaker()()
-
-    settings = app.state.settings
-    login_throttle(app)
+    settings, sessions = app.state.settings, app.state.sessions
     app.state.admin_store = KnowledgeStore(settings, sessions)
     app.state.index_jobs = IndexJobs(app, settings, sessions)
     app.include_router(router)

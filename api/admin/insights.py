@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.admin.models import MessageTopic
 from api.admin.topics import UNCLASSIFIED, inquiries_query
 from api.cases.models import Case
 from api.cases.queries import as_utc
@@ -70,19 +69,18 @@ def compute(db: Session, days: int = 30, today: date | None = None) -> Insights:
     day_names = [(first + timedelta(days=i)).isoformat() for i in range(days)]
 
     rows = db.execute(
-        inquiries_query().with_only_columns(ConversationMessage.created_at, MessageTopic.intent, MessageTopic.entities)
-        .outerjoin(MessageTopic, MessageTopic.message_id == ConversationMessage.id)
+        inquiries_query().with_only_columns(ConversationMessage.created_at, ConversationMessage.payload)
         .where(ConversationMessage.created_at >= since)
     ).all()
     per_topic_day: Counter = Counter()
     topics: Counter = Counter()
     districts: Counter = Counter()
     industries: Counter = Counter()
-    for created_at, intent, entities in rows:
-        topic = intent or UNCLASSIFIED
+    for created_at, payload in rows:
+        topic = (payload or {}).get("topic") or UNCLASSIFIED
         topics[topic] += 1
         per_topic_day[(topic, as_utc(created_at).date().isoformat())] += 1
-        _count_entities(entities or [], districts, industries)
+        _count_entities((payload or {}).get("entities") or [], districts, industries)
 
     cases = db.scalars(select(Case).where(Case.opened_at >= since)).all()
     reasons: Counter = Counter(r for c in cases for r in (c.reasons or []))

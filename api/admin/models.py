@@ -54,15 +54,3 @@ class AdminAuditEntry(Base):
     target: Mapped[str] = mapped_column(String(300), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-
-
-class MessageTopic(Base):
-    """The NLU reading of one inbound worker message, filled in afterwards for insights (topic, entities)."""
-
-    __tablename__ = "message_topics"
-
-    message_id: Mapped[int] = mapped_column(ForeignKey("conversation_messages.id"), primary_key=True)
-    intent: Mapped[str] = mapped_column(String(64), index=True)
-    confidence: Mapped[float] = mapped_column(Float)
-    entities: Mapped[list] = mapped_column(JSON, default=list)
-    classified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,7 +1,8 @@
-"""Worker questions the bot did not answer well: escalated to a lawyer (which includes every low-confidence
-answer: triage escalates those) or followed by a low score (1–2) for the answer.
+"""Worker questions the bot did not answer well: every answer it was unsure of, and every answer a worker
+marked unhelpful or scored 1–2 (the conversation service records each of them in unanswered_questions,
+with the reason and the cards it considered).
 
-Grouping: by topic (the case's topic, else the NLU topic of the message), then by wording similarity:
+Grouping: by topic (the NLU topic of the question), then by wording similarity:
 character-bigram Jaccard similarity after removing punctuation, spaces and digits, greedy single-link
 clustering at SIMILARITY >= 0.3. Chinese has no spaces, and two phrasings of one question share many
 character pairs, so this groups close paraphrases without a model, in microseconds per pair. It misses
@@ -19,15 +20,11 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.admin.models import MessageTopic
 from api.admin.topics import UNCLASSIFIED
-from api.cases.models import Case
-from api.conversation.feedback import parse_score
-from api.conversation.models import ConversationMessage, Feedback
+from api.conversation.models import UnansweredQuestion
 from nlu.zh_parse import mask_pii
 
 SIMILARITY = 0.3
-NEGATIVE_SCORE = 2
 _NOISE = re.compile(r"[\W_\d]+")  # punctuation, spaces, digits and masked numbers carry no topic
 
 
@@ -35,7 +32,7 @@ _NOISE = re.compile(r"[\W_\d]+")  # punctuation, spaces, digits and masked numbe
 class Question:
     text: str  # PII masked
     topic: str
-    why: str  # escalated:<reasons> | negative_feedback
+    why: str  # low_confidence | not_helpful | low_score
     reasons: list[str]
     at: datetime
 
@@ -78,20 +75,10 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def collect(db: Session, days: int = 90) -> list[Question]:
     since = datetime.now(timezone.utc) - timedelta(days=days)
-    found: list[Question] = []
-    for case in db.scalars(select(Case).where(Case.opened_at >= since)):
-        text = case.description or _last_question(db, case.channel, case.user_id, case.opened_at)
-        if text:
-            found.append(Question(mask_pii(text), case.topic or UNCLASSIFIED, "escalated", list(case.reasons or []),
-                                  case.opened_at))
-    for fb in db.scalars(select(Feedback).where(Feedback.about == "answer", Feedback.score <= NEGATIVE_SCORE,
-                                                Feedback.created_at >= since)):
-        message = _last_question_row(db, fb.channel, fb.user_id, fb.created_at)
-        if message is not None:
-            topic = db.scalar(select(MessageTopic.intent).where(MessageTopic.message_id == message.id))
-            found.append(Question(mask_pii(message.text), topic or UNCLASSIFIED, "negative_feedback",
-                                  [f"negative_feedback:{fb.score}"], fb.created_at))
-    return found
+    rows = db.scalars(select(UnansweredQuestion).where(UnansweredQuestion.created_at >= since)
+                      .order_by(UnansweredQuestion.id))
+    return [Question(mask_pii(row.text), row.topic or UNCLASSIFIED, row.reason, [row.reason], row.created_at)
+            for row in rows]
 
 
 def group(questions: list[Question]) -> list[TopicGroup]:
@@ -108,19 +95,3 @@ def group(questions: list[Question]) -> list[TopicGroup]:
             clusters.append(Cluster([q], [grams]))
     groups = [TopicGroup(t, sorted(cs, key=lambda c: -len(c.questions))) for t, cs in by_topic.items()]
     return sorted(groups, key=lambda g: -g.count)
-
-
-def _last_question_row(db: Session, channel: str, user_id: str, before: datetime) -> ConversationMessage | None:
-    """The worker's latest message to the bot before ``before`` that is a question, not a bare 1–5 score."""
-    rows = db.scalars(
-        select(ConversationMessage).where(
-            ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
-            ConversationMessage.direction == "in", ConversationMessage.case_id.is_(None),
-            ConversationMessage.created_at <= before)
-        .order_by(ConversationMessage.id.desc()).limit(5))
-    return next((m for m in rows if parse_score(m.text) is None and m.text.strip()), None)
-
-
-def _last_question(db: Session, channel: str, user_id: str, before: datetime) -> str:
-    row = _last_question_row(db, channel, user_id, before)
-    return row.text if row else ""

@@ -12,23 +12,25 @@ from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
 
 from api.admin import audit, charts, insights, unanswered
 from api.admin.convert import ConversionError, convert_upload
-from api.admin.faq import CARD_INTENTS, CardForm, parse_card
+from api.admin.isolated import run_isolated
+from api.admin.faq import CARD_INTENTS, CardForm, card_hits, matches, parse_card
 from api.admin.jobs import IndexJobs, JobRefused
+from knowledge_base.cards import CALCULATORS
+from knowledge_base.cards import FACTS as FACT_RULES
 from api.admin.store import (
     CORPUS, DOC_TYPE_LABELS, FAQ, KIND_LABELS, POLICY, STATUS_LABELS, KnowledgeStore, StoreError,
 )
-from api.admin.topics import UNCLASSIFIED, classify_pending
+from api.admin.topics import UNCLASSIFIED
 from api.console import present
-from api.core.db import get_sessionmaker
 from api.core.deps import get_kb
-from api.routers.ask import AskRequest, ask
+from api.routers.ask import answer_preview
 from api.users.models import Role, User
 from api.web.login import LoginRefusal, check_login, signed_in
 from api.web.session import SessionArea, WebSession, new_token, tokens_match
+from phrasebook import say
 
 ADMIN = SessionArea(path="/admin", cookie="laborbot_admin", login_cookie="laborbot_admin_login",
                     salt="laborbot-admin-session")
@@ -45,16 +47,21 @@ def label(code: str) -> str:
         return "未分类"
     if code == "other":
         return "其他"
-    if code.startswith("negative_feedback:"):
-        return f"差评（{code.split(':')[1]}分）"
     if code in present.TOPIC_LABELS:
         return present.TOPIC_LABELS[code]
     return present.reason_label(code)
 
 
 templates.env.globals.update(KIND_LABELS=KIND_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, STATUS_LABELS=STATUS_LABELS,
-                             ACTION_LABELS=audit.ACTION_LABELS, CARD_INTENTS=CARD_INTENTS)
-templates.env.filters.update(beijing=present.beijing_time, label=label)
+                             ACTION_LABELS=audit.ACTION_LABELS, CARD_INTENTS=CARD_INTENTS, CALCULATORS=CALCULATORS,
+                             FACTS=FACT_RULES)
+FACT_RULE_LABELS = {"disability_grade": "伤残等级对应的补助金", "severance": "经济补偿N", "illegal_dismissal": "违法解除赔偿金2N",
+                    "double_wage": "未签合同二倍工资", "annual_leave": "年休假天数", "maternity_leave": "产假天数",
+                    "probation": "试用期上限", "unemployment_benefit": "失业金领取期限", "medical_period": "医疗期",
+                    "death_benefit": "工亡待遇", "arbitration_deadline": "仲裁时效截止日", "overtime_pay": "加班费"}
+templates.env.filters.update(beijing=present.beijing_time, label=label, book=present.book_title,
+                             calculator=lambda key: say(f"calculators.{key}"),
+                             fact_rule=lambda key: FACT_RULE_LABELS.get(key, key))
 
 DONE_MESSAGES = {
     "upload": "文档已上传。重建索引后机器人才会使用它。",
@@ -62,7 +69,7 @@ DONE_MESSAGES = {
     "retire": "已停用。重建索引后不再被引用。",
     "restore": "已恢复。重建索引后重新生效。",
     "replace": "正文已更新。重建索引后生效。",
-    "card": "FAQ卡片已保存。重建索引后生效。",
+    "card": "答案卡片已保存。重建索引后生效。",
     "rollback": "已回滚到所选版本，机器人已在使用它。",
 }
 
@@ -132,15 +139,15 @@ def login(request: Request, username: Annotated[str, Form(max_length=64)],
     if isinstance(user, LoginRefusal):
         return _login_form(request, user.message, user.status_code)
     response = RedirectResponse("/admin", status.HTTP_303_SEE_OTHER)
-    ADMIN.start(response, request.app.state.settings, user.id)
+    ADMIN.start(request, response, user.id)
     ADMIN.forget_login_csrf(response)
     return response
 
 
 @router.post("/logout")
-def logout(viewer: FormViewerDep) -> Response:
+def logout(request: Request, viewer: FormViewerDep) -> Response:
     response = RedirectResponse("/admin/login", status.HTTP_303_SEE_OTHER)
-    ADMIN.end(response)
+    ADMIN.end(request, response)
     return response
 
 
@@ -180,8 +187,8 @@ async def upload(request: Request, viewer: FormViewerDep, store: StoreDep, file:
                  source: Annotated[str, Form(max_length=2000)] = "") -> Response:
     data = await file.read()
     try:
-        converted = convert_upload(file.filename or "", data,
-                                   _upload_meta(title, short_title, effective_date, review_date, source))
+        converted = await run_in_threadpool(run_isolated, convert_upload, file.filename or "", data,
+                                            _upload_meta(title, short_title, effective_date, review_date, source))
         key = await run_in_threadpool(store.upload_policy, viewer.user, converted)
     except (ConversionError, StoreError) as refusal:
         rows = await run_in_threadpool(store.documents)
@@ -228,7 +235,7 @@ async def replace(request: Request, viewer: FormViewerDep, store: StoreDep, key:
     try:
         meta = (await run_in_threadpool(store.policy_meta, key))[0]
         keep = {k: str(meta.get(k) or "") for k in ("title", "short_title", "effective_date", "review_date", "source")}
-        converted = convert_upload(file.filename or "", data, keep)
+        converted = await run_in_threadpool(run_isolated, convert_upload, file.filename or "", data, keep)
         await run_in_threadpool(store.replace_policy, viewer.user, key, converted)
     except (ConversionError, StoreError) as refusal:
         return await run_in_threadpool(document_page, request, viewer, store, POLICY, key, "", f"替换失败：{refusal}", 422)
@@ -264,14 +271,23 @@ def diff_page(request: Request, viewer: ViewerDep, store: StoreDep, kind: str, k
 
 
 @router.get("/faq", response_class=HTMLResponse)
-def faq_page(request: Request, viewer: ViewerDep, store: StoreDep) -> Response:
-    return page(request, "faq.html", viewer, cards=store.cards())
+def faq_page(request: Request, viewer: ViewerDep, store: StoreDep, q: Annotated[str, Query(max_length=100)] = "",
+             intent: str = "", never_hit: bool = False, days: Annotated[int, Query(ge=1, le=366)] = 90) -> Response:
+    """The card bank: search, filter by topic, and how often each card answered workers (never-hit cards)."""
+    with request.app.state.sessions() as db:
+        hits = card_hits(db, days)
+    cards = [(card, row, hits.get(card["id"], 0)) for card, row in store.cards()
+             if matches(card, q) and (not intent or card.get("intent") == intent)
+             and (not never_hit or not hits.get(card["id"]))]
+    return page(request, "faq.html", viewer, cards=cards, q=q, intent=intent, never_hit=never_hit, days=days,
+                total=len(store.cards()))
 
 
 @router.get("/faq/new", response_class=HTMLResponse)
 def faq_new(request: Request, viewer: ViewerDep, question: Annotated[list[str], Query()] = (), intent: str = "") -> Response:
-    """Empty editor, or pre-filled from the unanswered questions page."""
-    form = CardForm(intent=intent if intent in CARD_INTENTS else "", questions="\n".join(question))
+    """Empty editor, or pre-filled from the unanswered questions page (first question canonical, rest variants)."""
+    form = CardForm(intent=intent if intent in CARD_INTENTS else "", question=question[0] if question else "",
+                    variants="\n".join(question[1:]))
     return page(request, "faq_edit.html", viewer, form=form, is_new=True, card=None, notice=None)
 
 
@@ -279,19 +295,23 @@ def faq_new(request: Request, viewer: ViewerDep, question: Annotated[list[str], 
 def faq_edit(request: Request, viewer: ViewerDep, store: StoreDep, id: str, done: str = "") -> Response:
     card = store.card(id)
     if card is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="找不到该FAQ卡片")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="找不到该答案卡片")
     return page(request, "faq_edit.html", viewer, form=CardForm.from_card(card), is_new=False, card=card,
                 notice=DONE_MESSAGES.get(done), history=store.history(FAQ, id))
 
 
 @router.post("/faq/save", response_class=HTMLResponse)
 def faq_save(request: Request, viewer: FormViewerDep, store: StoreDep, id: Annotated[str, Form(max_length=80)],
-             intent: Annotated[str, Form()] = "", questions: Annotated[str, Form(max_length=4000)] = "",
-             answer: Annotated[str, Form(max_length=4000)] = "", articles: Annotated[str, Form(max_length=2000)] = "",
+             intent: Annotated[str, Form(max_length=40)] = "", question: Annotated[str, Form(max_length=300)] = "",
+             variants: Annotated[str, Form(max_length=6000)] = "", answer: Annotated[str, Form(max_length=1000)] = "",
+             details: Annotated[str, Form(max_length=1000)] = "", steps: Annotated[str, Form(max_length=1000)] = "",
+             articles: Annotated[str, Form(max_length=2000)] = "", related: Annotated[str, Form(max_length=1000)] = "",
+             calculator: Annotated[str, Form(max_length=40)] = "", facts: Annotated[str, Form(max_length=40)] = "",
              is_new: Annotated[bool, Form()] = False) -> Response:
-    form = CardForm(id=id.strip(), intent=intent, questions=questions, answer=answer, articles=articles)
+    form = CardForm(id=id.strip(), intent=intent, question=question, variants=variants, answer=answer, details=details,
+                    steps=steps, articles=articles, related=related, calculator=calculator, facts=facts)
     settings = request.app.state.settings
-    card = parse_card(form, request.app.state.kb, settings.kb_staff_dir)
+    card = parse_card(form, request.app.state.kb, settings.kb_staff_dir, {c["id"] for c, _ in store.cards()})
     if card is not None and is_new and store.card(card["id"]) is not None:
         form.errors.append(f"编号“{card['id']}”已被其他卡片使用，请换一个编号。")
     if card is not None and not form.errors:
@@ -360,12 +380,13 @@ def preview_page(request: Request, viewer: ViewerDep, q: str = "") -> Response:
 @router.post("/preview")
 async def preview(request: Request, viewer: FetchViewerDep) -> JSONResponse:
     """Exactly what POST /api/v1/ask answers (the same function): NLU, knowledge base, triage; stores nothing."""
-    body = await request.json()
     try:
-        question = AskRequest(text=body.get("text", "") if isinstance(body, dict) else "")
-    except ValidationError:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="请输入 1–2000 字的问题") from None
-    reply = await ask(question, request.app.state.rasa, get_kb(request))
+        body = await request.json()
+    except ValueError:
+        body = None
+    text = body.get("text", "") if isinstance(body, dict) else ""
+    reply = await answer_preview(text if isinstance(text, str) else "", request.app.state.rasa, get_kb(request),
+                                 request.app.state.settings.max_message_chars)
     return JSONResponse(reply.model_dump())
 
 
@@ -374,8 +395,7 @@ async def preview(request: Request, viewer: FetchViewerDep) -> JSONResponse:
 
 @router.get("/unanswered", response_class=HTMLResponse)
 async def unanswered_page(request: Request, viewer: ViewerDep, days: int = 90) -> Response:
-    sessions = get_sessionmaker()
-    await classify_pending(sessions, request.app.state.rasa)
+    sessions = request.app.state.sessions
 
     def load():
         with sessions() as db:
@@ -410,8 +430,7 @@ async def insights_csv(request: Request, viewer: ViewerDep, days: int = 30) -> R
 
 async def _insights(request: Request, days: int) -> insights.Insights:
     days = max(1, min(days, 366))
-    sessions = get_sessionmaker()
-    await classify_pending(sessions, request.app.state.rasa)
+    sessions = request.app.state.sessions
 
     def load():
         with sessions() as db:
@@ -422,6 +441,6 @@ async def _insights(request: Request, days: int) -> insights.Insights:
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, viewer: ViewerDep) -> Response:
-    with get_sessionmaker()() as db:
+    with request.app.state.sessions() as db:
         entries = audit.recent(db)
     return page(request, "audit.html", viewer, entries=entries)

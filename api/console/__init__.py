@@ -5,14 +5,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web.session import login_throttle
-
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "console"
 
 
 def mount_console(app: FastAPI) -> None:
     from api.console.views import router
 
-    login_throttle(app)
     app.include_router(router)
     app.mount("/static/console", StaticFiles(directory=STATIC_DIR), name="console-static")

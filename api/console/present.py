@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from api.cases.queries import as_utc
 from api.cases.sla import duration_text
 from api.triage.table import load_table
+from knowledge_base.answer import book_title
 
 BEIJING = timezone(timedelta(hours=8))
 STATUS_LABELS = {"open": "待认领", "claimed": "处理中", "closed": "已结案"}
@@ -35,7 +37,6 @@ TOPIC_LABELS = {
     "union_services": "工会服务",
     "workplace_safety": "劳动安全",
     "out_of_scope": "其他问题",
-    "request_human": "要求人工",
 }
 AUTHOR_LABELS = {"worker": "职工", "bot": "智能助手", "lawyer": "律师", "system": "系统"}
 AUDIT_LABELS = {
@@ -53,9 +54,14 @@ AUDIT_LABELS = {
 }
 _REASON_LABELS = {
     "user_request": "职工要求人工服务",
-    "low_confidence": "未能准确理解问题",
-    "low_retrieval_confidence": "未找到可靠的法律依据",
+    "low_confidence": "智能助手没能确定答案",
+    "not_helpful": "职工认为回答没有帮助",
+    "low_score": "职工给回答打了低分",
 }
+FACT_LABELS = {"money": "金额", "duration": "时长", "date": "日期", "headcount": "人数", "district": "区",
+               "city": "城市", "employer_type": "单位类型", "phone": "电话", "id_number": "身份证号",
+               "disability_grade": "伤残等级", "calculator": "计算器"}
+_ISO_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(\d+(?:\.\d+)?)H)?$")
 
 
 def reason_label(reason: str) -> str:
@@ -68,7 +74,30 @@ def reason_label(reason: str) -> str:
 
 
 def topic_label(topic: str) -> str:
-    return TOPIC_LABELS.get(topic, topic) if topic else "—"
+    """Only the taxonomy's topics have a label; anything else (a dialogue intent) is no topic."""
+    return TOPIC_LABELS.get(topic, "—") if topic else "—"
+
+
+def fact_label(entity: str) -> str:
+    return FACT_LABELS.get(entity, "其他")
+
+
+def fact_value(entity: str, value) -> str:
+    """A fact as a lawyer reads it: P3Y6M → 3年6个月, 8000 → 8000元, 2025-03-01 → 2025年3月1日, 30+ → 30多人."""
+    text = str(value)
+    if entity == "duration" and (m := _ISO_DURATION.match(text)):
+        years, months, days, hours = m.groups()
+        parts = [f"{years}年" if years else "", f"{months}个月" if months else "", f"{days}天" if days else "",
+                 f"{hours}小时" if hours else ""]
+        return "".join(parts) or text
+    if entity == "money":
+        return f"{text}元"
+    if entity == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        year, month, day = (int(x) for x in text.split("-"))
+        return f"{year}年{month}月{day}日"
+    if entity == "headcount":
+        return text.replace("+", "多").replace("~", "约") + "人"
+    return text
 
 
 def channel_label(channel: str) -> str:

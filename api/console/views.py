@@ -23,15 +23,8 @@ from api.cases.service import (
 )
 from api.cases.sla import sla_badge
 from api.console import present
-from api.console.session import (
-    CONSOLE,
-    ConsoleSession,
-    end_session,
-    new_token,
-    remember_login_csrf,
-    start_session,
-    tokens_match,
-)
+from api.console.session import CONSOLE
+from api.web.session import WebSession, new_token, tokens_match
 from api.users.models import Role, User
 from api.web.login import LoginRefusal, check_login, signed_in
 from nlu.zh_parse import mask_pii
@@ -52,7 +45,10 @@ templates.env.filters.update(
     reason=present.reason_label,
     topic=present.topic_label,
     channel=present.channel_label,
+    book=present.book_title,
+    fact_label=present.fact_label,
 )
+templates.env.globals.update(fact_value=present.fact_value)
 
 DONE_MESSAGES = {
     "claim": "已认领，您现在负责该案件。",
@@ -69,7 +65,7 @@ CONSOLE_ROLES = (Role.lawyer, Role.admin)
 @dataclass
 class Viewer:
     user: User
-    session: ConsoleSession
+    session: WebSession
 
 
 def current_viewer(request: Request) -> Viewer:
@@ -115,15 +111,15 @@ def login(
     if isinstance(user, LoginRefusal):
         return _login_form(request, user.message, user.status_code)
     response = RedirectResponse("/console", status.HTTP_303_SEE_OTHER)
-    start_session(response, request.app.state.settings, user.id)
+    CONSOLE.start(request, response, user.id)
     CONSOLE.forget_login_csrf(response)
     return response
 
 
 @router.post("/logout")
-def logout(viewer: FormViewerDep) -> Response:
+def logout(request: Request, viewer: FormViewerDep) -> Response:
     response = RedirectResponse("/console/login", status.HTTP_303_SEE_OTHER)
-    end_session(response)
+    CONSOLE.end(request, response)
     return response
 
 
@@ -132,7 +128,7 @@ def _login_form(request: Request, error: str | None, status_code: int) -> Respon
     response = templates.TemplateResponse(
         request, "console/login.html", {"error": error, "csrf": token}, status_code=status_code
     )
-    remember_login_csrf(response, request.app.state.settings, token)
+    CONSOLE.remember_login_csrf(response, request.app.state.settings, token)
     return response
 
 
