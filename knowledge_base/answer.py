@@ -16,15 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from catalogue import say
+from phrasebook import say
 
 from . import facts as question_facts
 from .card_match import CardHit
 from .cards import AnswerCard
 from .retriever import Hit, Retriever, SearchResult
 
-ANSWER_P = 0.5  # calibrated P(right card) from which the card is simply the answer
-PROBABLE_P = 0.25  # from here the best card is answered as "您问的应该是…" with alternatives
+ANSWER_P = 0.45  # calibrated P(right card) from which the card is simply the answer
+PROBABLE_P = 0.2  # from here the best card is answered as "您问的应该是…" with alternatives
 OPTION_P = 0.04  # a card this probable is worth offering as an option
 MAX_OPTIONS = 3
 MAX_CITATIONS = 4
@@ -73,18 +73,21 @@ def book_title(law: str) -> str:
 def compose(retriever: Retriever, text: str, intent: str | None, entities: list[dict],
             intent_confidence: float = 0.0) -> Answer:
     result = retriever.search(text, intent=intent, k=8, intent_confidence=intent_confidence)
-    facts = question_facts.analyse(text, entities)
+    facts = question_facts.analyse(text)
     city = _other_city(entities)
     second = _second_question(retriever, text, intent, intent_confidence, result.cards)
     best = result.cards[0] if result.cards else None
     if best is not None and second is not None:
-        return _two_cards(retriever, best, second, facts, city, result)
-    if best is not None and best.probability >= PROBABLE_P:
-        return _one_card(retriever, best, facts, city, result)
-    if intent == OUT_OF_SCOPE:
-        return Answer(kind="referral", text=say("answer.out_of_scope"), citations=[], confidence=result.confidence,
-                      hits=result.hits)
-    return _unsure(retriever, result, intent)
+        answer = _two_cards(retriever, best, second, facts, city, result)
+    elif best is not None and best.probability >= PROBABLE_P:
+        answer = _one_card(retriever, best, facts, city, result)
+    elif intent == OUT_OF_SCOPE and not _speaks_of_work(retriever, text):
+        answer = Answer(kind="referral", text=say("answer.out_of_scope"), citations=[], confidence=result.confidence,
+                        hits=result.hits)
+    else:
+        answer = _unsure(retriever, result, intent)
+    answer.facts = facts.known()  # kept for the conversation: calculators and follow-ups use them
+    return answer
 
 
 def _one_card(retriever: Retriever, hit: CardHit, facts: question_facts.QuestionFacts, city: str | None,
@@ -99,8 +102,9 @@ def _one_card(retriever: Retriever, hit: CardHit, facts: question_facts.Question
         parts.append(card.details)
     if city:
         parts.append(say("answer.other_city", city=city))
-    text = _bubble(parts, card.steps)
-    kind = "referral" if card.intent == OUT_OF_SCOPE else "card" if certain else "probable"
+    referral = card.intent == OUT_OF_SCOPE
+    text = _bubble(parts, card.steps, closing="" if referral else None)  # a referral is no legal advice
+    kind = "referral" if referral else "card" if certain else "probable"
     citations = _card_citations(retriever, [card]) if certain else _hit_citations(retriever, result.hits, card)
     return Answer(kind=kind, text=text, citations=citations, confidence=hit.probability, cards=[card.id],
                   options=[] if certain else _options(result.cards[1:]), calculator=card.calculator,
@@ -123,7 +127,8 @@ def _two_cards(retriever: Retriever, first: CardHit, second: CardHit, facts: que
 def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> Answer:
     topic = say(f"topics.{intent}") if intent and intent != OUT_OF_SCOPE else None
     lead = say("answer.unsure", topic=topic) if topic else say("answer.unsure_no_topic")
-    steps = retriever.domain.next_steps.get(intent or "", [])[:2]
+    topic_steps = retriever.domain.next_steps.get(intent or "") if intent != OUT_OF_SCOPE else None
+    steps = (topic_steps or retriever.domain.default_next_steps)[:2]
     text = _bubble([lead], steps, closing=say("answer.offer_human"))
     citations = [dict(c, relevance="possible") for c in _hit_citations(retriever, result.hits, None)[:3]]
     return Answer(kind="unsure", text=text, citations=citations, confidence=result.cards[0].probability
@@ -131,12 +136,13 @@ def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> A
 
 
 def _bubble(parts: list[str], steps: list[str], closing: str | None = None) -> str:
+    """The answer, the next steps, and a closing line (the disclaimer unless ``closing`` says otherwise)."""
     lines = [p for p in parts if p]
     if steps:
         lines.append(say("answer.steps_heading"))
         lines += [f"{i}. {s}" for i, s in enumerate(steps[:MAX_STEPS], 1)]
-    lines.append(closing or say("answer.disclaimer"))
-    return "\n".join(lines)
+    closing = say("answer.disclaimer") if closing is None else closing
+    return "\n".join(lines + ([closing] if closing else []))
 
 
 def _card_citations(retriever: Retriever, cards: list[AnswerCard]) -> list[dict]:
@@ -183,6 +189,13 @@ def _second_question(retriever: Retriever, text: str, intent: str | None, confid
     return next(f for f in found if f.id != whole[0].id)
 
 
+def _speaks_of_work(retriever: Retriever, text: str) -> bool:
+    """Whether the message uses a word workers use for their work (老板, 工资, 上班…, the keys of the query
+    expansion table): such a message is not referred away as "not a labour matter", even when the NLU
+    thought it was off-topic; it gets the unsure answer, with options and a person."""
+    return any(word in text for word in retriever.domain.expansions)
+
+
 def _other_city(entities: list[dict]) -> str | None:
     """A city other than Beijing named by the worker: Beijing rules do not apply there."""
     for ent in entities or []:
@@ -198,5 +211,4 @@ def card_answer(retriever: Retriever, card_id: str, text: str = "", entities: li
         return None
     hit = CardHit(card=card, probability=1.0, dense=1.0, phrasing=card.question)
     result = SearchResult(hits=[], confidence=1.0, low_confidence=False)
-    return _one_card(retriever, hit, question_facts.analyse(text, entities or []), _other_city(entities or []),
-                     result)
+    return _one_card(retriever, hit, question_facts.analyse(text), _other_city(entities or []), result)

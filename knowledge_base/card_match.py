@@ -119,14 +119,22 @@ class CardMatcher:
 
     # --- fitting at build time ----------------------------------------------------------------------------
 
-    def fit(self, seed: int = 7, max_queries: int = 4000) -> dict[str, float]:
-        """Fit the ranking model by leave-one-out over the bank's own phrasings; keeps and returns coefs."""
+    def fit(self, seed: int = 7, max_queries: int = 4000, unseen: frozenset[str] | None = None,
+            unseen_vectors: dict[str, np.ndarray] | None = None) -> dict[str, float]:
+        """Fit the ranking model on the bank's own phrasings asked as questions, each left out of what it is
+        compared with; keeps and returns coefs. A trained embedder has learnt every phrasing, so for it pass
+        the phrasings a second model never saw (``unseen``) and that model's vectors (``unseen_vectors``, per
+        backend, one row per phrasing): only those phrasings are asked, scored as a new question would be."""
         n = len(self.texts)
         if len(self.cards) < 5 or n < 30:
             return self.coefs
         rng = np.random.default_rng(seed)
-        queries = rng.permutation(n)[:max_queries]
-        cos = np.mean([v[queries] @ v.T for v in self.vectors.values()], axis=0)  # (queries, phrasings)
+        pool = np.array([i for i, t in enumerate(self.texts) if unseen is None or t in unseen], dtype=np.int64)
+        if len(pool) < 30:
+            return self.coefs
+        queries = rng.permutation(pool)[:max_queries]
+        vectors = {**self.vectors, **(unseen_vectors or {})}
+        cos = np.mean([v[queries] @ v.T for v in vectors.values()], axis=0)  # (queries, phrasings)
         grams = [char_grams(self.texts[i]) for i in queries]
         bm = self._bm25_matrix(grams)  # (queries, phrasings)
         rows, labels = [], []

@@ -110,6 +110,19 @@ def load_cards(kb_docs_dir: Path) -> list[AnswerCard]:
 
 
 _PUNCT = re.compile(r"[\W_]+")
+_SENTENCE_END = re.compile(r"(?<=[。！？])")
+OPENING_MIN = 12
+
+
+def opening(answer: str) -> str:
+    """The words a worker reads first: the first sentence, extended past a bare "能。"/"不合法。" verdict,
+    which many cards share, to the sentence that says why."""
+    text = ""
+    for sentence in _SENTENCE_END.split(answer.strip()):
+        text += sentence
+        if len(text) >= OPENING_MIN:
+            break
+    return text.strip()
 
 
 def normalise(text: str) -> str:
@@ -160,6 +173,9 @@ def bank_problems(cards: list[AnswerCard], citable: set[tuple[str, int]], topic_
             elif key in owner:
                 problems.append(f"{card.id}: phrasing {phrasing!r} appears twice")
             owner[key] = card.id
+    first_words = Counter(opening(c.answer) for c in cards)
+    problems += [f"{c.id}: answer opens like another card: {opening(c.answer)!r}"
+                 for c in cards if first_words[opening(c.answer)] > 1]
     return problems
 
 

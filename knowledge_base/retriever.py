@@ -83,7 +83,7 @@ class Retriever:
         self.dense: dict[str, faiss.Index] = {
             name: faiss.read_index(str(version_dir / meta["file"])) for name, meta in self.manifest["backends"].items()
         }
-        self.embedders = {name: get_embedder(name) for name in self.dense}
+        self.embedders = {name: get_embedder(name, version_dir) for name in self.dense}
         self.calibration = self.manifest.get("calibration") or dict(DEFAULT_COEFS)
         self.documents = {d["short_title"]: d for d in self.manifest["documents"]}
         self.cards = CardMatcher(

@@ -28,7 +28,8 @@ class KnowledgeBase:
         kb = cls(settings.index_dir)
         if build_if_missing and current_version(kb.index_dir) is None:
             build_index(Sources.from_settings(settings), kb.index_dir)
-        kb.reload()
+        if not kb.reload() and not kb.ready:
+            log.warning("no knowledge-base index in %s; run `laborbot kb build`", kb.index_dir)
         return kb
 
     @property

