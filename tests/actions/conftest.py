@@ -4,4 +4,4 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from action_fixtures import app, app_down, dispatcher  # noqa: E402,F401 (pytest fixtures)
+from action_fixtures import dispatcher  # noqa: E402,F401 (pytest fixtures)

@@ -10,21 +10,44 @@ def events_of_type(events, kind):
     return [e for e in events if e.get("event") == kind]
 
 
-def test_severance_form_start_takes_facts_from_the_question(dispatcher):
-    tracker = make_tracker('/inform{"calculator":"severance"}', "inform",
-                           slots={"last_question": "在北京干了三年半，月薪8千，被公司辞退了"})
+def test_severance_form_start_takes_the_facts_the_app_read_in_the_conversation(dispatcher):
+    tracker = make_tracker("算一算经济补偿", "inform", slots={"last_question": "在北京干了三年半，月薪8千，被公司辞退了"},
+                           metadata={"facts": {"service": "3年6个月", "monthly_wage": "8000"}})
     events = run(ValidateSeveranceForm(), dispatcher, tracker)
     assert slots_set(events) == {"tenure": [3, 6, 0], "monthly_wage": "8000", "city": "北京",
                                  "requested_slot": "unlawful_dismissal"}
     assert texts_of(dispatcher) == [
+        "好的，我来帮您算一算经济补偿。（随时回复“退出”可以停止）",
         "已使用您之前提到的：工作年限3年6个月，月工资8000元，工作城市北京。如有不对，请回复“退出”后重新开始。"]
 
 
-def test_two_amounts_in_the_question_are_not_guessed(dispatcher):
-    tracker = make_tracker("go", "inform", slots={"last_question": "欠了我3万，月薪8千"})
-    events = run(ValidateSeveranceForm(), dispatcher, tracker)
-    assert "monthly_wage" not in slots_set(events)
-    assert slots_set(events)["requested_slot"] == "tenure"
+def test_without_known_facts_the_form_asks_from_the_first_question(dispatcher):
+    events = run(ValidateSeveranceForm(), dispatcher, make_tracker("算一算经济补偿", "inform"))
+    assert slots_set(events) == {"requested_slot": "tenure"}
+
+
+def test_overtime_answers_go_to_the_kind_of_day_they_name(dispatcher):
+    """Asked about weekday overtime, "周末加了2天" is weekend overtime; the weekday question comes again."""
+    tracker = make_tracker("周末加了2天", "inform", active_loop="overtime_form",
+                           slots={"requested_slot": "workday_hours", "overtime_wage": "6000"})
+    events = run(ValidateOvertimeForm(), dispatcher, tracker)
+    assert slots_set(events) == {"rest_day_hours": "16", "requested_slot": "workday_hours"}
+    both = make_tracker("平时加了20小时，国庆加了1天", "inform", active_loop="overtime_form",
+                        slots={"requested_slot": "workday_hours", "overtime_wage": "6000"})
+    events = run(ValidateOvertimeForm(), type(dispatcher)(), both)
+    assert slots_set(events) == {"workday_hours": "20", "holiday_hours": "8", "requested_slot": "rest_day_hours"}
+
+
+def test_overtime_asks_for_the_wage_the_pay_is_computed_from(dispatcher):
+    from actions.forms.questions import QUESTIONS
+
+    assert "离职前12个月" not in QUESTIONS["overtime_wage"].text and "月工资" in QUESTIONS["overtime_wage"].text
+
+
+def test_what_the_app_says_regardless_interrupts_any_form(dispatcher):
+    for form, slot in ((ValidateSeveranceForm(), "monthly_wage"), (ValidateHandoffForm(), "district")):
+        tracker = make_tracker("活着没意思", "app_reply", active_loop=form.form_name(), slots={"requested_slot": slot})
+        assert run(form, dispatcher, tracker) == []
 
 
 def test_free_text_answer_fills_the_requested_slot(dispatcher):
@@ -147,6 +170,7 @@ def test_a_button_payload_is_not_a_description(dispatcher):
     assert slots_set(events) == {"requested_slot": "handoff_description"}
 
 
-def test_case_feedback_starts_without_a_helpful_flag(dispatcher):
-    tracker = make_tracker("", "inform", entities=[{"entity": "feedback_about", "value": "case"}])
-    assert slots_set(run(ValidateFeedbackForm(), dispatcher, tracker)) == {"requested_slot": "feedback_score"}
+def test_feedback_remembers_whether_the_answer_helped(dispatcher):
+    tracker = make_tracker("没帮助", "deny")
+    assert slots_set(run(ValidateFeedbackForm(), dispatcher, tracker)) == {"answer_helpful": False,
+                                                                          "requested_slot": "feedback_score"}

@@ -1,42 +1,31 @@
-"""Small helpers shared by the /admin tests: staff login over HTTP and waiting for an index build."""
+"""Small helpers shared by the /admin tests: staff login, CSRF tokens, index builds, seeded history."""
 
 from __future__ import annotations
 
 import re
-import time
 
-import httpx
-
-from tests.console.live import PASSWORD, form_csrf
+from tests.support.app import PASSWORD, form_csrf, staff_login
+from tests.support.wait import wait_until
 
 
-def admin_login(base_url: str, username: str = "staff_sun", password: str = PASSWORD) -> tuple[httpx.Client, httpx.Response]:
-    client = httpx.Client(base_url=base_url, timeout=60)
-    page = client.get("/admin/login")
-    response = client.post("/admin/login", data={"username": username, "password": password,
-                                                 "csrf": form_csrf(page.text)})
-    return client, response
+def admin_login(app, username: str = "staff_sun", password: str = PASSWORD):
+    return staff_login(app, "admin", username, password)
 
 
-def page_csrf(client: httpx.Client, path: str = "/admin/documents") -> str:
+def page_csrf(client, path: str = "/admin/documents") -> str:
     return form_csrf(client.get(path).text)
 
 
-def start_build(client: httpx.Client, full: bool = False) -> int:
+def start_build(client, full: bool = False) -> int:
     form = {"csrf": page_csrf(client, "/admin/index"), **({"full": "true"} if full else {})}
-    response = client.post("/admin/index/build", data=form)
+    response = client.post("/admin/index/build", data=form, follow_redirects=False)
     assert response.status_code == 303, response.text
     return int(re.search(r"job=(\d+)", response.headers["location"]).group(1))
 
 
-def wait_for_job(client: httpx.Client, job_id: int, timeout_s: float = 240, until=lambda job: job["state"] != "running") -> dict:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        job = client.get(f"/admin/index/jobs/{job_id}").json()
-        if until(job):
-            return job
-        assert time.monotonic() < deadline, f"build job stuck: {job}"
-        time.sleep(0.2)
+def wait_for_job(client, job_id: int, timeout_s: float = 240, until=lambda job: job["state"] != "running") -> dict:
+    return wait_until(lambda: (job := client.get(f"/admin/index/jobs/{job_id}").json()) and until(job) and job,
+                      timeout_s, 0.2, what=f"build job {job_id}")
 
 
 def alerts(html: str) -> list[str]:
@@ -51,7 +40,8 @@ WORKER_QUESTIONS = [  # our own phrasings, spread over the last days, for the in
 
 
 def seed_history(sessions, days: int = 10) -> None:
-    """Worker messages, cases and scores over the last ``days`` days, as the conversation service stores them."""
+    """Worker messages (with the topic the bot read), cases and scores over the last ``days`` days, as the
+    conversation service stores them."""
     from datetime import datetime, timedelta, timezone
 
     from api.cases.models import Case
@@ -63,7 +53,9 @@ def seed_history(sessions, days: int = 10) -> None:
             at = now - timedelta(days=i % days, hours=i % 7)
             text = WORKER_QUESTIONS[i % len(WORKER_QUESTIONS)]
             db.add(ConversationMessage(channel="web", user_id=f"seed{i}", direction="in", author="worker", text=text,
-                                       payload={}, created_at=at))
+                                       payload={"topic": "wage_arrears" if i % 2 else "overtime_hours",
+                                                "entities": [{"entity": "district", "value": "海淀区"}]},
+                                       created_at=at))
             if i % 4 == 0:
                 db.add(Case(channel="web", user_id=f"seed{i}", topic="wage_arrears", description=text,
                             district=("朝阳区", "海淀区", "丰台区")[i % 3], reasons=["user_request"],

@@ -10,18 +10,20 @@ import pytest
 
 from api.core.settings import PROJECT_ROOT, Settings
 from api.ops.launcher import settings_env
-from tests.channels.servers import AppServer, BotStack, free_port, latest_model, wait_until
+from tests.support.processes import AppServer, BotStack, free_port, latest_model
+from tests.support.wait import wait_until
 
 PASSWORD = "Str0ng-pass-for-tests"
 ROLES = ("staff", "lawyer", "admin")
 
 
 @pytest.fixture(scope="session")
-def product(tmp_path_factory) -> Settings:
+def product(tmp_path_factory, real_index) -> Settings:
     model = latest_model()
     assert model is not None, "no trained model: run `laborbot train` (scripts/test.sh does)"
     settings = Settings(
         var_dir=tmp_path_factory.mktemp("product-var"),
+        index_dir=real_index.parent,  # the shared test index; these tests only read it
         port=free_port(),
         rasa_url=f"http://127.0.0.1:{free_port()}",
         action_server_port=free_port(),

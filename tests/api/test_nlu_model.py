@@ -16,7 +16,8 @@ HELDOUT = load_examples(PROJECT_ROOT / "tests" / "data" / "nlu_heldout")
 
 
 def parse(product, text: str) -> ParseResult:
-    response = httpx.post(f"{product.rasa_url}/model/parse", json={"text": text}, timeout=30)
+    response = httpx.post(f"{product.rasa_url}/model/parse", json={"text": text}, timeout=30,
+                          params={"token": product.resolved_rasa_token()})
     response.raise_for_status()
     return ParseResult.from_rasa(response.json())
 

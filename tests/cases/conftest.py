@@ -9,14 +9,12 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from api.cases.service import CaseService
-from api.conversation.service import ConversationService
+from api.conversation.outgoing import Outgoing
 from api.core.db import make_engine
 from api.core.migrate import upgrade_database
-from api.nlu.client import RasaClient
 from api.users.models import Role, User
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-DEAD_RASA = "http://127.0.0.1:9"  # nothing listens: a test that reaches Rasa fails loudly
 
 
 @pytest.fixture
@@ -53,8 +51,18 @@ def sessions(engine) -> sessionmaker:
 
 
 @pytest.fixture
-def cases(sessions) -> CaseService:
-    return CaseService(sessions, ConversationService(sessions, RasaClient(DEAD_RASA)))
+def delivered() -> list[tuple[str, str, Outgoing, int | None]]:
+    """What the case service handed to the worker's channel: (channel, user id, message, case id)."""
+    return []
+
+
+@pytest.fixture
+def cases(sessions, delivered) -> CaseService:
+    async def deliver(channel: str, user_id: str, outgoing: Outgoing, case_id: int | None = None) -> bool:
+        delivered.append((channel, user_id, outgoing, case_id))
+        return True
+
+    return CaseService(sessions, deliver)
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def test_transfer_only_to_a_lawyer(cases, make_user):
         cases.transfer(case_id, holder, staff.id)
 
 
-def test_close_frees_the_worker_and_asks_for_a_score(cases, sessions, make_user):
+def test_close_frees_the_worker_and_asks_for_a_score(cases, sessions, make_user, delivered):
     lawyer = make_user("closer")
     case_id, _ = cases.open_case("webchat", "w5")
     with pytest.raises(CaseConflict):  # must be claimed first
@@ -111,11 +111,10 @@ def test_close_frees_the_worker_and_asks_for_a_score(cases, sessions, make_user)
     with sessions() as db:
         case = db.get(Case, case_id)
         assert (case.status, case.active_key, case.awaiting_feedback) == ("closed", None, True)
-        closing = db.scalars(select(ConversationMessage).where(ConversationMessage.case_id == case_id)).all()[
-            -1
-        ]
-        assert closing.author == "system" and "1–5" in closing.text
-        assert [b["payload"] for b in closing.payload["buttons"]] == ["5", "4", "3", "2", "1"]
+    channel, user_id, closing, closed_case = delivered[-1]  # handed to the worker's channel, with the case
+    assert (channel, user_id, closed_case) == ("webchat", "w5", case_id)
+    assert closing.author == "system" and "1–5" in closing.text
+    assert [b["payload"] for b in closing.buttons] == ["5", "4", "3", "2", "1"]
     new_id, created = cases.open_case("webchat", "w5")  # the worker can open a new case afterwards
     assert created and new_id != case_id
 

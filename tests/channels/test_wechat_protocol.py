@@ -1,19 +1,19 @@
-"""The /wechat webhook speaking the Official Account protocol, against a real app server.
-
-These need no bot: every request here is answered (or refused) by the channel itself."""
+"""The /wechat webhook speaking the Official Account protocol, in-process: signatures, encryption,
+replays, XML tricks, sizes, and the messages the channel answers itself."""
 from __future__ import annotations
 
 import time
 from urllib.parse import urlencode
 
-import httpx
 import pytest
+from sqlalchemy import func, select
 
 from api.channels.wechat import texts
-from tests.channels.conftest import TOKEN
-from tests.channels.wechat_sim import WeChatPlatform, new_openid, sign
-
-pytestmark = pytest.mark.slow
+from api.channels.wechat.models import WechatInbound
+from api.conversation.models import ConversationMessage
+from phrasebook import say
+from tests.channels.conftest import APPID, TOKEN
+from tests.support.wechat_sim import WeChatPlatform, new_openid, sign
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
@@ -26,31 +26,38 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 <MsgType>text</MsgType><Content>&secret;</Content><MsgId>2</MsgId></xml>"""
 
 
-def nothing_stored(app_server) -> bool:
-    return (
-        app_server.rows("SELECT count(*) FROM wechat_inbound")[0][0] == 0
-        and app_server.rows("SELECT count(*) FROM conversation_messages")[0][0] == 0
-    )
+def count(app, model) -> int:
+    with app.state.sessions() as db:
+        return db.scalar(select(func.count()).select_from(model))
 
 
-def test_get_verification_echoes_only_for_the_right_signature(app_server):
+@pytest.fixture
+def app_server(wechat_app):
+    return wechat_app[1]
+
+
+def nothing_stored(app) -> bool:
+    return count(app, WechatInbound) == 0 and count(app, ConversationMessage) == 0
+
+
+def test_get_verification_echoes_only_for_the_right_signature(wechat_app):
+    client, _ = wechat_app
     ts, nonce = str(int(time.time())), "n0nce"
     good = {"signature": sign(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce, "echostr": "7319284756"}
-    response = httpx.get(f"{app_server.url}/wechat", params=good)
+    response = client.get("/wechat", params=good)
     assert (response.status_code, response.text) == (200, "7319284756")
-
     forged = good | {"signature": sign("not-the-token", ts, nonce)}
-    assert httpx.get(f"{app_server.url}/wechat", params=forged).status_code == 403
+    assert client.get("/wechat", params=forged).status_code == 403
 
 
-def test_forged_signature_is_refused_and_nothing_is_stored(app_server):
-    forger = WeChatPlatform(app_server.url, token="guessed-token")
-    response = forger.post(forger.text(new_openid("forged"), "老板欠我三个月工资"))
-    assert response.status_code == 403
-    forged_encrypted = WeChatPlatform(app_server.url, "guessed-token", "B" * 43, "wx5d6e7f8a9b0c1d2e")
+def test_forged_signature_is_refused_and_nothing_is_stored(wechat_app):
+    client, app = wechat_app
+    forger = WeChatPlatform(str(client.base_url), token="guessed-token", http=client)
+    assert forger.post(forger.text(new_openid("forged"), "老板欠我三个月工资")).status_code == 403
+    forged_encrypted = WeChatPlatform(str(client.base_url), "guessed-token", "B" * 43, APPID, http=client)
     response = forged_encrypted.post(forged_encrypted.text(new_openid("forged"), "你好"), encrypted=True)
     assert response.status_code == 403
-    assert nothing_stored(app_server)
+    assert nothing_stored(app)
 
 
 def test_stale_timestamp_is_a_replay(platform, app_server):
@@ -58,6 +65,33 @@ def test_stale_timestamp_is_a_replay(platform, app_server):
     response = platform.post(platform.text(new_openid("stale"), "我想问加班费"), timestamp=old)
     assert response.status_code == 403
     assert nothing_stored(app_server)
+
+
+def test_a_captured_signed_query_cannot_be_used_again(platform, app_server):
+    """Within the time window a signature is only good once: the nonce is remembered."""
+    params, body = platform.query(platform.text(new_openid("first"), "你好"), encrypted=False)
+    url = f"{platform.base_url}/wechat?{urlencode(params)}"
+    assert platform.http.post(url, content=body.encode()).status_code == 200
+    forged = platform.text(new_openid("intruder"), "另一个人冒充发的消息")
+    assert platform.http.post(url, content=forged.encode()).status_code == 403
+
+
+def test_random_ciphertext_with_a_valid_signature_is_a_bad_request(platform, app_server):
+    ts, nonce = str(int(time.time())), "n1"
+    encrypt = "QUJDREVGR0hJSktMTU5PUA=="  # decodes, but is no message
+    params = {"signature": sign(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce, "encrypt_type": "aes",
+              "msg_signature": sign(TOKEN, ts, nonce, encrypt)}
+    body = f"<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+    response = platform.http.post(f"{platform.base_url}/wechat?{urlencode(params)}", content=body.encode())
+    assert response.status_code == 400
+    assert nothing_stored(app_server)
+
+
+@pytest.mark.parametrize(("content", "why"), [("", "空"), ("   ", "空"), ("长" * 2001, "太长")])
+def test_empty_or_over_long_text_is_answered_and_nothing_is_stored(platform, app_server, content, why):
+    delivery = platform.deliver(platform.text(new_openid("bad-text"), content))
+    assert delivery.attempts == ["200"] and why in delivery.reply
+    assert count(app_server, ConversationMessage) == 0
 
 
 @pytest.mark.parametrize(
@@ -97,23 +131,23 @@ def test_subscribe_gets_the_welcome_menu_once(platform, app_server, encrypted):
     event = platform.event(user, "subscribe")
     first = platform.deliver(event, encrypted=encrypted)
     assert first.attempts == ["200"]
-    assert first.reply == texts.WELCOME
-    assert all(topic in first.reply for topic in texts.TOPICS)
+    assert first.reply == texts.welcome()
+    assert all(topic in first.reply for topic in ("工资拖欠", "加班费", "工伤", "社保", "转人工"))
     # The same event again (same sender and CreateTime): not taken twice, same answer.
     again = platform.deliver(event, encrypted=encrypted)
-    assert again.reply == texts.WELCOME
-    assert app_server.rows("SELECT kind, status FROM wechat_inbound WHERE openid = :u", u=user) == [
-        ("subscribe", "passive")
-    ]
+    assert again.reply == texts.welcome()
+    with app_server.state.sessions() as db:
+        rows = db.execute(select(WechatInbound.kind, WechatInbound.status).where(WechatInbound.openid == user)).all()
+    assert [tuple(r) for r in rows] == [("subscribe", "passive")]
 
 
 def test_encrypted_reply_is_signed_for_the_request_nonce(platform):
     params, body = platform.query(platform.event(new_openid("nonce"), "subscribe"), encrypted=True, nonce="abc123")
-    response = httpx.post(f"{platform.base_url}/wechat?{urlencode(params)}", content=body.encode())
+    response = platform.http.post(f"{platform.base_url}/wechat?{urlencode(params)}", content=body.encode())
     assert response.status_code == 200
     assert "<Nonce><![CDATA[abc123]]></Nonce>" in response.text
     assert "欢迎" not in response.text  # encrypted, not readable on the wire
-    assert platform.reply_text(response, encrypted=True) == texts.WELCOME
+    assert platform.reply_text(response, encrypted=True) == texts.welcome()
 
 
 def test_unsubscribe_and_unknown_events_get_success(platform, app_server):
@@ -123,18 +157,18 @@ def test_unsubscribe_and_unknown_events_get_success(platform, app_server):
 
 
 def test_other_message_types_get_a_polite_text(platform):
-    assert platform.deliver(platform.image(new_openid("photo"))).reply == texts.UNSUPPORTED
+    assert platform.deliver(platform.image(new_openid("photo"))).reply == say("wechat.unsupported")
 
 
 def test_voice_without_recognition_asks_to_type(platform, app_server):
     user = new_openid("voice")
-    assert platform.deliver(platform.voice(user, "")).reply == texts.VOICE_UNRECOGNIZED
-    assert app_server.rows("SELECT count(*) FROM conversation_messages")[0][0] == 0
+    assert platform.deliver(platform.voice(user, "")).reply == say("wechat.voice_unrecognized")
+    assert count(app_server, ConversationMessage) == 0
 
 
-def test_webhook_is_off_without_a_token(make_app):
-    server = make_app(wechat_token="")
+def test_webhook_is_off_without_a_token(make_wechat_app):
+    client, _ = make_wechat_app(wechat_token="")
     ts = str(int(time.time()))
-    response = httpx.get(f"{server.url}/wechat", params={"signature": sign("", ts, "n"), "timestamp": ts,
-                                                          "nonce": "n", "echostr": "1"})
+    response = client.get("/wechat", params={"signature": sign("", ts, "n"), "timestamp": ts, "nonce": "n",
+                                             "echostr": "1"})
     assert response.status_code == 404

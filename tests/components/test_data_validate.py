@@ -6,14 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from nlu.training_data import assemble
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_rasa_data_validate_is_clean():
+def test_rasa_data_validate_is_clean(tmp_path):
+    """The same inputs as training: bot/domain with the phrasebook's responses, nlu_data, the cards."""
     rasa = Path(sys.executable).with_name("rasa")
+    domain, nlu, dialogue = assemble(ROOT, tmp_path)
     result = subprocess.run(
-        [str(rasa), "data", "validate", "--domain", "bot/domain", "--data", "nlu_data", "bot/data",
+        [str(rasa), "data", "validate", "--domain", str(domain), "--data", *map(str, nlu + dialogue),
          "--config", "bot/config.yml"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"},

@@ -1,5 +1,5 @@
-"""Real Rasa server + real action server from the trained model; the app's internal API is a recording
-HTTP server on 127.0.0.1 (tests/actions/recording_app.py).
+"""The real Rasa server and action server from the trained model, driven through the app channel the way
+the web app drives it: each message comes with its parse data and the app's decision.
 
 Train first: `laborbot train` (writes models/laborbot-<hash>.tar.gz).
 """
@@ -12,17 +12,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "actions"))
-from recording_app import RecordingApp  # noqa: E402
-
-RASA_BIN = Path(sys.executable).parent / "rasa"  # the tests run in the Rasa venv
 START_TIMEOUT_S = 240
+TOKEN = "dialogue-test-token"
+EVENT_KEY = "laborbot_event"
 
 
 def free_port() -> int:
@@ -55,55 +53,67 @@ def wait_until(check, what: str, procs: List[subprocess.Popen]) -> None:
 
 
 class Bot:
-    def __init__(self, url: str, app: RecordingApp) -> None:
-        self.url, self.app = url, app
+    """Talks to Rasa as the app does: POST /webhooks/app/webhook with the app's understanding and decision."""
 
-    def say(self, sender: str, text: str) -> List[Dict]:
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                 timeout=60)
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def turn(self, sender: str, text: str, intent: str, decision: Optional[dict] = None,
+             entities: Optional[List[dict]] = None, facts: Optional[dict] = None) -> List[Dict]:
+        body = {"sender": sender, "text": text,
+                "parse_data": {"intent": {"name": intent, "confidence": 1.0}, "entities": entities or []},
+                "metadata": {"decision": decision or {}, "facts": facts or {}}}
+        response = requests.post(f"{self.url}/webhooks/app/webhook", json=body, timeout=60,
+                                 headers={"Authorization": f"Bearer {TOKEN}"})
         response.raise_for_status()
         return response.json()
 
-    def texts(self, sender: str, text: str) -> str:
-        return "\n".join(m["text"] for m in self.say(sender, text) if m.get("text"))
+    def texts(self, sender: str, text: str, intent: str, **kwargs) -> str:
+        return "\n".join(m["text"] for m in self.turn(sender, text, intent, **kwargs) if m.get("text"))
+
+    def tracker(self, sender: str, token: Optional[str] = TOKEN) -> requests.Response:
+        return requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": token} if token else {},
+                            timeout=30)
 
     def active_loop(self, sender: str):
-        tracker = requests.get(f"{self.url}/conversations/{sender}/tracker", timeout=30).json()
-        return (tracker.get("active_loop") or {}).get("name")
+        return (self.tracker(sender).json().get("active_loop") or {}).get("name")
+
+
+def events_in(messages: List[Dict]) -> List[Dict]:
+    return [m["custom"][EVENT_KEY] for m in messages if EVENT_KEY in (m.get("custom") or {})]
 
 
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory):
     work = tmp_path_factory.mktemp("dialogue")
     rasa_port, action_port = free_port(), free_port()
-    with RecordingApp() as app:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "SANIC_HOST": "127.0.0.1",
-               "LABORBOT_APP_URL": app.url, "LABORBOT_INTERNAL_TOKEN": "dialogue-token",
-               "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-               "RASA_TRACKER_DB": str(work / "tracker.db")}
-        # Rasa expands ${VAR} only in unquoted YAML scalars; bot/endpoints.yml quotes them.
-        endpoints = work / "endpoints.yml"
-        endpoints.write_text(re.sub(r'"(\$\{[A-Z_]+\})"', r"\1", (ROOT / "bot" / "endpoints.yml").read_text()))
-        logs = [open(work / name, "w") for name in ("actions.log", "rasa.log")]
-        procs = [
-            subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-                             cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT, start_new_session=True),
-            subprocess.Popen([str(RASA_BIN), "run", "--enable-api", "--interface", "127.0.0.1", "--port",
-                              str(rasa_port), "--model", str(latest_model()), "--endpoints", str(endpoints),
-                              "--credentials", "bot/credentials.yml"],
-                             cwd=ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT, start_new_session=True),
-        ]
-        try:
-            url = f"http://127.0.0.1:{rasa_port}"
-            wait_until(lambda: requests.get(f"http://127.0.0.1:{action_port}/health", timeout=2).ok,
-                       "the action server", procs)
-            wait_until(lambda: requests.get(f"{url}/status", timeout=2).json().get("model_file"), "Rasa", procs)
-            yield Bot(url, app)
-        finally:
-            for proc in procs:
-                if proc.poll() is None:
-                    os.killpg(proc.pid, 15)
-            for proc in procs:
-                proc.wait(timeout=30)
-            for log in logs:
-                log.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "SANIC_HOST": "127.0.0.1",
+           "LABORBOT_RASA_TOKEN": TOKEN, "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "RASA_TRACKER_DB": str(work / "tracker.db")}
+    # Rasa expands ${VAR} only in unquoted YAML scalars; bot/endpoints.yml quotes them.
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(re.sub(r'"(\$\{[A-Z_]+\})"', r"\1", (ROOT / "bot" / "endpoints.yml").read_text()))
+    logs = [open(work / name, "w") for name in ("actions.log", "rasa.log")]
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+                         cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT, start_new_session=True),
+        subprocess.Popen([sys.executable, "-m", "rasa_plugins.serve", "run", "--enable-api", "--interface",
+                          "127.0.0.1", "--port", str(rasa_port), "--model", str(latest_model()),
+                          "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml"],
+                         cwd=ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT, start_new_session=True),
+    ]
+    try:
+        url = f"http://127.0.0.1:{rasa_port}"
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{action_port}/health", timeout=2).ok,
+                   "the action server", procs)
+        wait_until(lambda: requests.get(f"{url}/status", params={"token": TOKEN}, timeout=2).json().get("model_file"),
+                   "Rasa", procs)
+        yield Bot(url)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, 15)
+        for proc in procs:
+            proc.wait(timeout=30)
+        for log in logs:
+            log.close()

@@ -1,6 +1,7 @@
-"""A worker's whole journey through every real process: web chat → bot → escalation → lawyer console
-→ reply in the worker's chat → close → feedback → the bot again; once straight through and once with
-every process (Rasa, action server, web app) restarted in the middle: nothing lost, nothing duplicated.
+"""A worker's whole journey through every real process: web chat → bot → escalation (a group action
+planned for tomorrow: urgent) → the bot keeps answering while the case waits → lawyer console → reply in
+the worker's chat → close → feedback → the bot again; once straight through and once with every process
+(Rasa, action server, web app) restarted in the middle: nothing lost, nothing duplicated.
 """
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import uuid
 import httpx
 import pytest
 
-from api.conversation.service import CASE_ACK, FEEDBACK_THANKS
 from api.core.settings import Settings
+from phrasebook import say
 from tests.api.conftest import PASSWORD, laborbot
-from tests.channels.servers import AppServer, BotStack, free_port, latest_model, wait_until
-from tests.console.live import form_csrf
+from tests.support.app import form_csrf
+from tests.support.processes import AppServer, BotStack, free_port, latest_model
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -61,14 +63,14 @@ class Lawyer:
 
 
 @pytest.fixture
-def stack(tmp_path):
+def stack(tmp_path, real_index):
     model = latest_model()
     assert model is not None, "no trained model: run `laborbot train`"
     settings = Settings(
-        var_dir=tmp_path, port=free_port(), rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_server_port=free_port(),
+        var_dir=tmp_path, index_dir=real_index.parent, port=free_port(),
+        rasa_url=f"http://127.0.0.1:{free_port()}", action_server_port=free_port(),
     )
-    bot, app = BotStack(settings, model), AppServer(settings)
+    bot, app = BotStack(settings, model), AppServer(settings, healthy=True)
     bot.start()
     app.start()
     laborbot(settings, "user", "add", "--role", "lawyer", "--username", "lawyer_e2e")
@@ -95,9 +97,11 @@ def _journey(stack, restart_midway: bool) -> dict[str, float]:
     assert any("律师" in t for t in bot_texts), bot_texts
     case_id = _case_id(app)
     priority, reasons = app.rows("SELECT priority, reasons FROM cases WHERE id = :i", i=case_id)[0]
-    assert priority == "high" and "group_incident" in reasons
+    assert priority == "urgent" and "group_incident" in reasons
 
-    assert [m["text"] for m in worker.say("我们有工资条和聊天记录") if m["author"] != "worker"] == [CASE_ACK]
+    meanwhile = [m for m in worker.say("农民工工资被拖欠 总包公司要不要管") if m["author"] == "bot"]
+    assert meanwhile and meanwhile[0]["citations"], meanwhile  # the bot keeps answering while the case waits
+    worker.say("我们有工资条和聊天记录")
 
     if restart_midway:
         started = time.perf_counter()
@@ -116,11 +120,11 @@ def _journey(stack, restart_midway: bool) -> dict[str, float]:
     wait_until(lambda: any(m["text"] == LAWYER_REPLY for m in worker.poll()), 15, 0.2, "the reply in the chat")
     timings["lawyer_reply_to_worker_s"] = time.perf_counter() - started
     transcript = lawyer.http.get(f"/console/cases/{case_id}").text
-    assert "我们有工资条和聊天记录" in transcript and "堵公司大门" in transcript
+    assert "我们有工资条和聊天记录" in transcript and "堵公司大门" in transcript and "总包公司要不要管" in transcript
 
     lawyer.act(case_id, "close", outcome="answered")
     assert any("打分" in m["text"] for m in worker.poll() if m["author"] == "system")
-    assert [m["text"] for m in worker.say("5") if m["author"] != "worker"] == [FEEDBACK_THANKS]
+    assert [m["text"] for m in worker.say("5") if m["author"] != "worker"] == [say("dialogue.case_feedback_thanks")]
 
     back_to_bot = worker.say("公司一直不给我们交社保 这合法吗")
     answer = [m for m in back_to_bot if m["author"] == "bot"]

@@ -10,7 +10,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
-from tests.channels.servers import free_port
+from api.ops.launcher import free_port
 
 
 class FakeCustomerService:

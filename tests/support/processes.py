@@ -1,11 +1,11 @@
-"""Real processes on 127.0.0.1 for the channel tests: the web app (restartable) and Rasa + actions."""
+"""Real processes on 127.0.0.1 for the end-to-end journeys and the load benchmark: the web app
+(restartable, killable) and Rasa + the action server, as the launcher starts them."""
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,17 +16,7 @@ from api.core.migrate import upgrade_database
 from api.core.settings import PROJECT_ROOT, Settings
 from api.ops.launcher import Service, free_port, services
 from api.ops.paths import MODELS_DIR
-
-
-def wait_until(condition: Callable[[], object], timeout_s: float, interval_s: float = 0.1, what: str = "condition"):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
-        time.sleep(interval_s)
+from tests.support.wait import wait_until
 
 
 class Process:
@@ -119,9 +109,6 @@ class BotStack:
         self.processes = [Process(definitions[name], settings.var_dir / f"{name}.log") for name in ("rasa", "actions")]
 
     def start(self, timeout_s: float = 300) -> "BotStack":
-        index = PROJECT_ROOT / "var" / "index"
-        if index.exists() and not self.settings.index_dir.exists():
-            self.settings.index_dir.symlink_to(index)  # the knowledge-base index the product built
         for process in self.processes:
             process.start()
         wait_until(self._ready, timeout_s, 1.0, "Rasa to load the model")
@@ -137,7 +124,8 @@ class BotStack:
     def _ready(self) -> bool:
         assert all(p.alive() for p in self.processes), f"rasa/actions exited; see logs in {self.settings.var_dir}"
         try:
-            status = httpx.get(f"{self.settings.rasa_url}/status", timeout=2)
+            status = httpx.get(f"{self.settings.rasa_url}/status", timeout=2,
+                               params={"token": self.settings.resolved_rasa_token()})
         except httpx.HTTPError:
             return False
         return status.status_code == 200 and bool(status.json().get("model_file"))

@@ -145,3 +145,12 @@ def test_number_ranges_keep_their_lower_end_and_unit(text, count):
     from api.triage.numbers import parse_count
 
     assert parse_count(text) == count
+
+
+def test_urgent_means_danger_now_or_a_group_action_planned():
+    planned = triage("包工头欠了我们三十多个工友半年工钱 大家说明天一起去堵公司大门", intent="wage_arrears")
+    assert planned.priority == "urgent" and "risk:group_incident" in planned.reasons
+    past_action = triage("去年我们二十多个工友堵过公司大门讨薪 现在还能要吗", intent="wage_arrears")
+    assert past_action.priority != "urgent"
+    past_injury = triage("去年在厂里大拇指被冲床压断了 现在能评几级伤残", intent="work_injury")
+    assert past_injury.priority in (None, "high")

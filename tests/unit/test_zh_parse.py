@@ -196,3 +196,20 @@ def test_mask_pii_keeps_layout_and_masks_mistyped_ids():
     assert mask_pii("电话 139 1234 5678") == "电话 139 **** 5678"
     assert mask_pii("身份证１１０１０５１９４９１２３１００２１") == "身份证１１０１０５********００２１"
     assert mask_pii("工资8000，工龄3年") == "工资8000，工龄3年"
+
+
+@pytest.mark.parametrize(("typed", "masked"), [
+    ("电话139.5555.1313", "电话139.****.1313"),
+    ("139 5555 1313", "139 **** 1313"),
+    ("1 3 9 5 5 5 5 1 3 1 3", "1 3 9 * * * * 1 3 1 3"),
+    ("一三九五五五五一三一三", "一三九****一三一三"),
+    ("老身份证110101900307123", "老身份证110101*****7123"),
+    ("卡号6222021234567890123", "卡号6222***********0123"),
+])
+def test_numbers_are_masked_however_workers_type_them(typed, masked):
+    assert mask_pii(typed) == masked
+
+
+def test_public_hotlines_and_other_numbers_are_never_masked():
+    text = "请拨打010-82951332或12356，月薪8000元，2024年3月1日入职，干了3年"
+    assert mask_pii(text) == text

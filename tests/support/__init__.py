@@ -1,0 +1,1 @@
+"""Test doubles and fixtures shared by the app-environment tests (a fake Rasa, an in-process app)."""
