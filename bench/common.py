@@ -7,8 +7,11 @@ import platform
 import statistics
 from pathlib import Path
 
+import yaml
+
 from api.core.settings import PROJECT_ROOT
 
+HELDOUT_DIR = PROJECT_ROOT / "bench" / "data" / "heldout"
 DEV_SET = Path(os.environ.get("LABORBOT_DEV_SET", PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"))
 
 
@@ -38,3 +41,11 @@ def load_dev(path: Path = DEV_SET) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
+
+
+def load_heldout() -> list[tuple[str, str]]:
+    """(card id, phrasing) written with the cards and never trained on (bench/data/heldout/)."""
+    rows = []
+    for path in sorted(HELDOUT_DIR.glob("*.yml")):
+        rows += [(r["card"], r["text"]) for r in (yaml.safe_load(path.read_text("utf-8")) or {}).get("heldout") or []]
+    return rows

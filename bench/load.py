@@ -30,11 +30,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api.channels.ratelimit import RATE_LIMITED_TEXT  # noqa: E402
 from api.core.settings import Settings  # noqa: E402
-from tests.channels.fake_cs import FakeCustomerService  # noqa: E402
-from tests.channels.servers import AppServer, BotStack, free_port, latest_model  # noqa: E402
-from tests.channels.wechat_sim import ATTEMPT_TIMEOUT_S, RETRIES, WeChatPlatform  # noqa: E402
+from phrasebook import say  # noqa: E402
+from tests.support.fake_cs import FakeCustomerService  # noqa: E402
+from tests.support.processes import AppServer, BotStack, free_port, latest_model  # noqa: E402
+from tests.support.wechat_sim import ATTEMPT_TIMEOUT_S, RETRIES, WeChatPlatform  # noqa: E402
 
 TOKEN, APPID, SECRET = "benchToken", "wxbench0000000001", "bench-secret"
 REPLY_DEADLINE_S = 30.0
@@ -98,7 +98,7 @@ async def one_turn(http: httpx.AsyncClient, sim: WeChatPlatform, pushes: Pushes,
         if response.status_code != 200:
             continue
         if response.text != "success":
-            limited = sim.reply_text(response, encrypted=False) == RATE_LIMITED_TEXT
+            limited = sim.reply_text(response, encrypted=False) == say("dialogue.rate_limited")
             return Turn(time.monotonic() - started, passive=True, retries=attempt, limited=limited)
         try:
             pushed_at = await asyncio.wait_for(inbox.get(), REPLY_DEADLINE_S)

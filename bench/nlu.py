@@ -12,8 +12,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import load_dev, machine_facts, median, percentile  # noqa: E402
@@ -88,9 +86,9 @@ def main() -> None:
     supervisor = Supervisor(settings)
     supervisor.start(model, only={"rasa"})
     try:
-        if not supervisor.wait_for(f"http://127.0.0.1:{port}/status", 300):
+        if not supervisor.wait_for_rasa():
             sys.exit(f"Rasa did not start; see {settings.log_dir / 'rasa.log'}")
-        client = httpx.Client(base_url=settings.rasa_url, timeout=30)
+        client = supervisor.rasa_http()
 
         def parse(text: str) -> str:
             return ParseResult.from_rasa(client.post("/model/parse", json={"text": text}).json()).intent
