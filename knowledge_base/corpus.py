@@ -12,6 +12,7 @@ LawRefBook files look like::
 Texts without numbered articles (typical cases, notices) are split into sections instead; a section
 is searchable but never citable (its ``number`` is None).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+from nlu.numerals import to_int
+
 _CN_NUM = "零〇一二三四五六七八九十百千两"
 
 ARTICLE_RE = re.compile(rf"^第([{_CN_NUM}]+|\d+)条(?:之([{_CN_NUM}]+))?[\s\u3000]+")
@@ -33,22 +34,14 @@ INFO_END = "<!-- INFO END -->"
 
 def cn_to_int(text: str) -> int:
     """Chinese (or Arabic) numeral -> int: 四十七 -> 47, 一百零八 -> 108, 十 -> 10."""
-    if text.isdigit():
-        return int(text)
-    total, digit = 0, 0
-    for ch in text:
-        if ch in CN_DIGITS:
-            digit = CN_DIGITS[ch]
-        elif ch in CN_UNITS:
-            total += (digit or 1) * CN_UNITS[ch]
-            digit = 0
-        else:
-            raise ValueError(f"not a Chinese numeral: {text!r}")
-    return total + digit
+    value = to_int(text)
+    if value is None:
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    return value
 
 
 def short_title(title: str) -> str:
-    return title[len(LAW_PREFIX):] if title.startswith(LAW_PREFIX) else title
+    return title[len(LAW_PREFIX) :] if title.startswith(LAW_PREFIX) else title
 
 
 @dataclass
@@ -110,7 +103,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     for i in range(1, len(parts)):
         if parts[i].startswith("---"):
             meta = load_yaml("\n".join(parts[1:i])) or {}
-            rest = parts[i][3:] + "\n" + "\n".join(parts[i + 1:])
+            rest = parts[i][3:] + "\n" + "\n".join(parts[i + 1 :])
             return (meta if isinstance(meta, dict) else {}), rest.lstrip()
     return {}, text
 
@@ -125,7 +118,7 @@ def parse_markdown(text: str, law: str | None = None) -> ParsedText:
     if INFO_END in lines:
         end = lines.index(INFO_END)
         history = [ln for ln in lines[:end] if ln and not ln.startswith("#")]
-        lines = lines[end + 1:]
+        lines = lines[end + 1 :]
     else:
         lines = [ln for ln in lines if not ln.startswith("# ")]
     articles = _parse_articles(lines, law)
@@ -151,8 +144,7 @@ def _parse_articles(lines: list[str], law: str) -> list[Article]:
         if m := ARTICLE_RE.match(line):
             sub = cn_to_int(m.group(2)) if m.group(2) else 0
             label = line[: m.end()].strip()
-            current = Article(law=law, number=cn_to_int(m.group(1)), sub=sub, label=label,
-                              text=line, chapter=chapter)
+            current = Article(law=law, number=cn_to_int(m.group(1)), sub=sub, label=label, text=line, chapter=chapter)
             articles.append(current)
             continue
         if current is None:

@@ -6,6 +6,7 @@ card cites (工伤保险条例 第三十五至三十七条, 劳动合同法 第�
 女职工劳动保护特别规定 第七条, 社会保险法 第四十六条, 劳动争议调解仲裁法 第二十七条); a fact we cannot read
 with confidence produces no sentence at all, and the card's general answer stands on its own.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,6 @@ from .calculators.common import number, round_money
 # 工伤保险条例 第三十五、三十六、三十七条
 LUMP_SUM_MONTHS = {1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7}
 ALLOWANCE_PERCENT = {1: 90, 2: 85, 3: 80, 4: 75, 5: 70, 6: 60}
-GRADE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_GRADE = r"(10|[1-9]|十|[一二两三四五六七八九])"
-_GRADE_RE = re.compile(rf"伤残{_GRADE}级|{_GRADE}级(?:伤残|残疾|工伤|伤)|(?:评|鉴定|定)[了为成上个]*{_GRADE}级")
 _MULTIPLE_BIRTH = {"双胞胎": 1, "龙凤胎": 1, "三胞胎": 2}
 _DIFFICULT_BIRTH = re.compile(r"难产|剖腹|剖宫|顺转剖")
 MATERNITY_DAYS, DIFFICULT_BIRTH_DAYS, EXTRA_BABY_DAYS = 98, 15, 15  # 女职工劳动保护特别规定 第七条
@@ -55,25 +53,25 @@ class QuestionFacts:
 
 def analyse(text: str, today: date | None = None) -> QuestionFacts:
     """Facts stated in ``text``: money, a length of time, a date, a disability grade, births."""
-    from nlu.zh_parse import find_entities, parse_date, parse_duration, parse_money
+    from nlu.language import entities
+    from nlu.zh_parse import parse_date, parse_duration, parse_money
 
     today = today or date.today()
-    found = find_entities(text, today)
+    found = entities(text, today)
     by_type = {e["entity"]: e for e in reversed(found)}  # first occurrence wins
     facts = QuestionFacts()
-    if grade := _GRADE_RE.search(text):
-        token = next(g for g in grade.groups() if g)
-        facts.disability_grade = int(token) if token.isdigit() else GRADE_NUMERALS[token]
+    if "disability_grade" in by_type:
+        facts.disability_grade = int(by_type["disability_grade"]["value"])
     if "money" in by_type:
-        facts.monthly_wage = parse_money(text[by_type["money"]["start"]:by_type["money"]["end"]])
+        facts.monthly_wage = parse_money(text[by_type["money"]["start"] : by_type["money"]["end"]])
     if "duration" in by_type:
-        span = text[by_type["duration"]["start"]:by_type["duration"]["end"]]
+        span = text[by_type["duration"]["start"] : by_type["duration"]["end"]]
         duration = parse_duration(span)
         if duration is not None and not duration.hours:
             facts.service = ServicePeriod.of(duration.years, duration.months, duration.days)
             facts.service_approximate = duration.approximate
     if "date" in by_type:
-        facts.event_date = parse_date(text[by_type["date"]["start"]:by_type["date"]["end"]], today)
+        facts.event_date = parse_date(text[by_type["date"]["start"] : by_type["date"]["end"]], today)
     facts.extra_babies = max((n for word, n in _MULTIPLE_BIRTH.items() if word in text), default=0)
     facts.difficult_birth = bool(_DIFFICULT_BIRTH.search(text))
     return facts
@@ -98,8 +96,9 @@ def _disability(f: QuestionFacts) -> str | None:
     if grade in ALLOWANCE_PERCENT:
         text += say("facts.disability_allowance", percent=ALLOWANCE_PERCENT[grade])
     if f.monthly_wage:
-        text += say("facts.disability_amount", wage=_yuan(f.monthly_wage),
-                    amount=_yuan(f.monthly_wage * LUMP_SUM_MONTHS[grade]))
+        text += say(
+            "facts.disability_amount", wage=_yuan(f.monthly_wage), amount=_yuan(f.monthly_wage * LUMP_SUM_MONTHS[grade])
+        )
     return text
 
 

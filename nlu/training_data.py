@@ -3,6 +3,7 @@
 ``assemble`` puts together what `rasa train` and `rasa data validate` read: the domain of bot/domain with
 the fixed responses from the phrasebook, the NLU data of nlu_data/ and every answer card's phrasings.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,10 @@ def write_rasa_nlu(pairs: list[tuple[str, str]], path: Path) -> None:
     for text, intent in pairs:
         by_intent.setdefault(intent, []).append(" ".join(text.split()))
     blocks = [{"intent": intent, "examples": "".join(f"- {t}\n" for t in texts)} for intent, texts in by_intent.items()]
-    path.write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False, width=10000),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False, width=10000),
+        encoding="utf-8",
+    )
 
 
 def assemble(root: Path, out_dir: Path) -> tuple[Path, list[Path], list[Path]]:
@@ -71,8 +74,27 @@ def assemble(root: Path, out_dir: Path) -> tuple[Path, list[Path], list[Path]]:
     responses = {name: [{"text": text}] for name, text in response_texts().items()}
     (domain / "responses.yml").write_text(
         yaml.safe_dump({"version": "3.1", "responses": responses}, allow_unicode=True, sort_keys=False, width=10000),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     cards = out_dir / "cards_nlu.yml"
     known = set(load_examples(root / "nlu_data"))
     write_rasa_nlu([p for p in card_examples(root / "knowledge_base" / "documents") if p not in known], cards)
-    return domain, [root / "nlu_data", cards], [root / "bot" / "data"]
+    synonyms = out_dir / "vocabulary_synonyms.yml"
+    write_vocabulary_synonyms(synonyms)
+    return domain, [root / "nlu_data", cards, synonyms], [root / "bot" / "data"]
+
+
+def write_vocabulary_synonyms(path: Path) -> None:
+    """Synonyms for the entity vocabulary's phrases whose canonical value differs (朝阳 -> 朝阳区, 工伤条例 ->
+    工伤保险条例), for EntitySynonymMapper. Employer types already are synonyms in nlu_data/synonyms.yml."""
+    from nlu.language.vocabulary import terms
+
+    groups: dict[str, list[str]] = {}
+    for term in terms():
+        if term.label != "employer_type" and term.phrase != term.value:
+            groups.setdefault(term.value, []).append(term.phrase)
+    blocks = [{"synonym": value, "examples": "".join(f"- {p}\n" for p in phrases)} for value, phrases in groups.items()]
+    path.write_text(
+        yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False, width=10000),
+        encoding="utf-8",
+    )

@@ -10,24 +10,25 @@ Rasa does not parse the text again (``parse_data`` is used as is); its policies 
 (rules, forms, slots), and the custom actions say what the app decided or run a form. The reply is the
 list of bot messages, as Rasa's REST channel returns it. The tracker only ever holds masked text.
 """
+
 from __future__ import annotations
 
 import hmac
 import os
-from typing import Any, Awaitable, Callable, Dict, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 TOKEN_ENV = "LABORBOT_RASA_TOKEN"
 
 
 class AppInputChannel(InputChannel):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "app"
 
     def __init__(self, token: str | None = None) -> None:
@@ -36,7 +37,7 @@ class AppInputChannel(InputChannel):
             raise ValueError(f"{TOKEN_ENV} is not set: the app channel refuses to run without a token")
 
     @classmethod
-    def from_credentials(cls, credentials: Dict[Text, Any] | None) -> "AppInputChannel":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> AppInputChannel:
         return cls()
 
     def _authorised(self, request: Request) -> bool:
@@ -61,8 +62,16 @@ class AppInputChannel(InputChannel):
             text = str(body.get("text") or "")
             parse_data = {"text": text, "entities": [], "intent_ranking": [], **parse_data}
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, parse_data=parse_data,
-                                             input_channel=self.name(), metadata=body.get("metadata") or {}))
+            await on_new_message(
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    parse_data=parse_data,
+                    input_channel=self.name(),
+                    metadata=body.get("metadata") or {},
+                )
+            )
             return response.json(collector.messages)
 
         return hook

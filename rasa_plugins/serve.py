@@ -1,5 +1,7 @@
 """Start the Rasa server with its API token taken from the environment (LABORBOT_RASA_TOKEN), so the
-token never appears in a process list:  python -m rasa_plugins.serve run --enable-api …"""
+token never appears in a process list:  python -m rasa_plugins.serve run --enable-api …
+The project's spaCy pipeline (models/spacy_zh) the NLU loads is rebuilt first if its inputs changed."""
+
 from __future__ import annotations
 
 import os
@@ -7,11 +9,14 @@ import sys
 
 from rasa.__main__ import main
 
+from nlu import language
 from rasa_plugins.app_channel import TOKEN_ENV
 
 if __name__ == "__main__":
     token = os.environ.get(TOKEN_ENV, "")
     if not token:
         sys.exit(f"{TOKEN_ENV} is not set: Rasa's HTTP API is not started without a token")
+    if not language.is_current():
+        language.build()
     sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
     main()

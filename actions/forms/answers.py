@@ -4,16 +4,18 @@ Each parser returns a JSON-serialisable value or None when the answer is unusabl
 the form then re-asks with an example. Values: money as a decimal string, durations as
 [years, months, days], dates as ISO strings.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, List, Optional
+from typing import Any
 
-from knowledge_base.calculators import ServicePeriod, add_months
 from actions.forms.places import find_city, find_district
+from knowledge_base.calculators import ServicePeriod, add_months
+from nlu.language import entities
 from nlu.zh_parse import find_entities, parse_date, parse_duration, parse_money, parse_number
 
 MIN_MONTHLY_WAGE = Decimal(300)
@@ -26,7 +28,7 @@ EARLIEST_DATE = date(1970, 1, 1)
 @dataclass
 class Answer:
     text: str
-    intent: Optional[str]
+    intent: str | None
     today: date = field(default_factory=date.today)
 
     @property
@@ -40,13 +42,13 @@ _UNSURE = re.compile(r"不确定|不知道|不清楚|说不好|不好说|搞不�
 
 
 def said_no(answer: Answer) -> bool:
-    """"没有", "不是" — but not "不知道", which is no answer at all."""
+    """ "没有", "不是" — but not "不知道", which is no answer at all."""
     if _UNSURE.search(answer.text):
         return False
     return answer.intent == "deny" or bool(_NO.match(answer.clean))
 
 
-def yes_no(answer: Answer) -> Optional[bool]:
+def yes_no(answer: Answer) -> bool | None:
     if _UNSURE.search(answer.text):
         return None
     if said_no(answer):
@@ -56,22 +58,22 @@ def yes_no(answer: Answer) -> Optional[bool]:
     return None
 
 
-def unlawful_dismissal(answer: Answer) -> Optional[str]:
-    """"yes", "no" or "unsure" (computed as N, with a note about 2N)."""
+def unlawful_dismissal(answer: Answer) -> str | None:
+    """ "yes", "no" or "unsure" (computed as N, with a note about 2N)."""
     if _UNSURE.search(answer.text):
         return "unsure"
     verdict = yes_no(answer)
     return None if verdict is None else ("yes" if verdict else "no")
 
 
-def monthly_wage(answer: Answer) -> Optional[str]:
+def monthly_wage(answer: Answer) -> str | None:
     value = parse_money(answer.text)
     if value is None or not MIN_MONTHLY_WAGE <= value <= MAX_MONTHLY_WAGE:
         return None
     return str(value)
 
 
-def service_period(answer: Answer) -> Optional[List[int]]:
+def service_period(answer: Answer) -> list[int] | None:
     """A length of service: "三年半", "5个月29天", a bare number of years, or the start date ("2019年3月入职")."""
     duration = parse_duration(answer.text)
     if duration is not None:
@@ -93,16 +95,16 @@ def service_period(answer: Answer) -> Optional[List[int]]:
 UNKNOWN_CITY = "不详"
 
 
-def city(answer: Answer) -> Optional[str]:
+def city(answer: Answer) -> str | None:
     """The city; "不知道" is accepted (the result then says no local cap was checked)."""
     return find_city(answer.text) or (UNKNOWN_CITY if _UNSURE.search(answer.text) else None)
 
 
-def district(answer: Answer) -> Optional[str]:
+def district(answer: Answer) -> str | None:
     return find_district(answer.text)
 
 
-def hours(answer: Answer) -> Optional[str]:
+def hours(answer: Answer) -> str | None:
     """Overtime hours; days count as 8 hours ("加了3天班"); "没有" is zero."""
     if said_no(answer) or answer.clean in ("0", "零"):
         return "0"
@@ -116,14 +118,14 @@ def hours(answer: Answer) -> Optional[str]:
     return str(value)
 
 
-def past_date(answer: Answer) -> Optional[str]:
+def past_date(answer: Answer) -> str | None:
     found = parse_date(answer.text, answer.today)
     if found is None or not EARLIEST_DATE <= found <= answer.today:
         return None
     return found.isoformat()
 
 
-def employment_start(answer: Answer) -> Optional[str]:
+def employment_start(answer: Answer) -> str | None:
     """A start date, or how long ago ("干了8个月") counted back from today."""
     found = past_date(answer)
     if found:
@@ -135,7 +137,7 @@ def employment_start(answer: Answer) -> Optional[str]:
     return start.isoformat()
 
 
-def contract_signed_on(answer: Answer) -> Optional[str]:
+def contract_signed_on(answer: Answer) -> str | None:
     """The day a written contract was signed, or "none"."""
     found = past_date(answer)
     if found:
@@ -146,25 +148,28 @@ def contract_signed_on(answer: Answer) -> Optional[str]:
 _EMPLOYED = re.compile(r"在职|还在|没离职|没有离职|仍在|继续干|还没走|没走")
 
 
-def employment_end(answer: Answer) -> Optional[str]:
+def employment_end(answer: Answer) -> str | None:
     """The last working day, or "employed" for a worker still on the job."""
     if _EMPLOYED.search(answer.text) or answer.intent == "affirm":
         return "employed"
     return past_date(answer)
 
 
-def leave_days_taken(answer: Answer) -> Optional[int]:
+def leave_days_taken(answer: Answer) -> int | None:
     if said_no(answer):
         return 0
     duration = parse_duration(answer.text)
-    value = Decimal(duration.days) if duration and not (duration.years or duration.months) else \
-        parse_number(answer.clean.rstrip("天"))
+    value = (
+        Decimal(duration.days)
+        if duration and not (duration.years or duration.months)
+        else parse_number(answer.clean.rstrip("天"))
+    )
     if value is None or value != int(value) or not 0 <= value <= 30:
         return None
     return int(value)
 
 
-def leave_dates(answer: Answer) -> Optional[dict]:
+def leave_dates(answer: Answer) -> dict | None:
     """{"joined_on": ISO, "left_on": ISO} for a worker who joined or left this year; {} for neither."""
     if said_no(answer):
         return {}
@@ -180,26 +185,33 @@ def leave_dates(answer: Answer) -> Optional[dict]:
     return found or None
 
 
-def description(answer: Answer) -> Optional[str]:
+def description(answer: Answer) -> str | None:
     return answer.text.strip() if len(answer.clean) >= 4 else None
 
 
 _MASKED_MOBILE = re.compile(r"1[3-9]\d\*{4}\d{4}")
 
 
-def phone(answer: Answer) -> Optional[str]:
+def phone(answer: Answer) -> str | None:
     """A mobile number as the app passed it on: masked (139****5678), the app keeps the real one."""
     masked = _MASKED_MOBILE.search(answer.text)
     if masked:
         return masked.group(0)
-    return next((e["value"] for e in find_entities(answer.text) if e["entity"] == "phone"), None)
+    return next((e["value"] for e in entities(answer.text) if e["entity"] == "phone"), None)
 
 
-_SCORE_WORDS = (("很不满意", 1), ("非常不满意", 1), ("不满意", 2), ("一般", 3), ("非常满意", 5),
-                ("很满意", 5), ("满意", 4))
+_SCORE_WORDS = (
+    ("很不满意", 1),
+    ("非常不满意", 1),
+    ("不满意", 2),
+    ("一般", 3),
+    ("非常满意", 5),
+    ("很满意", 5),
+    ("满意", 4),
+)
 
 
-def feedback_score(answer: Answer) -> Optional[int]:
+def feedback_score(answer: Answer) -> int | None:
     text = answer.clean.rstrip("分星")
     number = parse_number(text)
     if number is None:
@@ -209,14 +221,14 @@ def feedback_score(answer: Answer) -> Optional[int]:
     return int(number)
 
 
-def single(values: List[Any]) -> Optional[Any]:
+def single(values: list[Any]) -> Any | None:
     """The value when exactly one candidate was said; two amounts could be wage and arrears."""
     return values[0] if len(values) == 1 else None
 
 
-def money_mentions(text: str) -> List[str]:
+def money_mentions(text: str) -> list[str]:
     return [e["value"] for e in find_entities(text) if e["entity"] == "money"]
 
 
-def duration_mentions(text: str) -> List[str]:
+def duration_mentions(text: str) -> list[str]:
     return [e["value"] for e in find_entities(text) if e["entity"] == "duration"]

@@ -17,11 +17,11 @@ from datetime import date
 import yaml
 
 from knowledge_base.corpus import ARTICLE_RE, split_front_matter
+from nlu.numerals import to_chinese
 
 FRONT_MATTER_KEYS = ("title", "short_title", "doc_type", "status", "effective_date", "review_date", "source")
 MAX_PARAGRAPHS = 3000  # a policy document is a few dozen articles; more is not a policy document
 MAX_UNZIPPED_BYTES = 20 << 20  # a .docx is a zip: refuse what would unpack beyond this
-_DIGITS = "零一二三四五六七八九"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -46,19 +46,6 @@ def render(meta: dict, body: str) -> str:
             ordered[key] = date.fromisoformat(ordered[key])
     front = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=1000).strip()
     return f"---\n{front}\n---\n\n{body.strip()}\n"
-
-
-def chinese_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 21 -> 二十一, 105 -> 一百零五 (article numbers)."""
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
-    return _DIGITS[n // 100] + "百" + tail
 
 
 def convert_upload(filename: str, data: bytes, form_meta: dict) -> Converted:
@@ -162,5 +149,5 @@ def _policy_body(title: str, lines: list[str]) -> str:
             out += [line, ""]
         else:
             n += 1
-            out += [f"第{chinese_number(n)}条 {line}", ""]
+            out += [f"第{to_chinese(n)}条 {line}", ""]
     return "\n".join(out).strip()

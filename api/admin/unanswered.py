@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from api.admin.topics import UNCLASSIFIED
 from api.conversation.models import UnansweredQuestion
-from nlu.zh_parse import mask_pii
+from nlu.language import mask_pii
 
 SIMILARITY = 0.3
 _NOISE = re.compile(r"[\W_\d]+")  # punctuation, spaces, digits and masked numbers carry no topic
@@ -45,8 +45,7 @@ class Cluster:
     @property
     def representative(self) -> Question:
         """The member most similar to the others: the best-phrased summary of the group."""
-        best = max(range(len(self.questions)),
-                   key=lambda i: sum(jaccard(self.grams[i], g) for g in self.grams))
+        best = max(range(len(self.questions)), key=lambda i: sum(jaccard(self.grams[i], g) for g in self.grams))
         return self.questions[best]
 
     @property
@@ -66,7 +65,7 @@ class TopicGroup:
 
 def bigrams(text: str) -> set[str]:
     clean = _NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
-    return {clean[i:i + 2] for i in range(len(clean) - 1)} or {clean}
+    return {clean[i : i + 2] for i in range(len(clean) - 1)} or {clean}
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -75,10 +74,13 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def collect(db: Session, days: int = 90) -> list[Question]:
     since = datetime.now(timezone.utc) - timedelta(days=days)
-    rows = db.scalars(select(UnansweredQuestion).where(UnansweredQuestion.created_at >= since)
-                      .order_by(UnansweredQuestion.id))
-    return [Question(mask_pii(row.text), row.topic or UNCLASSIFIED, row.reason, [row.reason], row.created_at)
-            for row in rows]
+    rows = db.scalars(
+        select(UnansweredQuestion).where(UnansweredQuestion.created_at >= since).order_by(UnansweredQuestion.id)
+    )
+    return [
+        Question(mask_pii(row.text), row.topic or UNCLASSIFIED, row.reason, [row.reason], row.created_at)
+        for row in rows
+    ]
 
 
 def group(questions: list[Question]) -> list[TopicGroup]:

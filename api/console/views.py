@@ -24,10 +24,11 @@ from api.cases.service import (
 from api.cases.sla import sla_badge
 from api.console import present
 from api.console.session import CONSOLE
-from api.web.session import WebSession, new_token, tokens_match
 from api.users.models import Role, User
 from api.web.login import LoginRefusal, check_login, signed_in
-from nlu.zh_parse import mask_pii
+from api.web.session import WebSession, new_token, tokens_match
+from knowledge_base.answer import book_title
+from nlu.language import mask_pii
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
@@ -45,7 +46,7 @@ templates.env.filters.update(
     reason=present.reason_label,
     topic=present.topic_label,
     channel=present.channel_label,
-    book=present.book_title,
+    book=book_title,
     fact_label=present.fact_label,
 )
 templates.env.globals.update(fact_value=present.fact_value)
@@ -128,7 +129,7 @@ def _login_form(request: Request, error: str | None, status_code: int) -> Respon
     response = templates.TemplateResponse(
         request, "console/login.html", {"error": error, "csrf": token}, status_code=status_code
     )
-    CONSOLE.remember_login_csrf(response, request.app.state.settings, token)
+    CONSOLE.remember_login_csrf(request, response, token)
     return response
 
 
@@ -222,9 +223,7 @@ def _case_response(
     return templates.TemplateResponse(request, "console/case.html", context, status_code=status_code)
 
 
-async def _act(
-    request: Request, cases: CaseService, case_id: int, viewer: Viewer, action, done: str
-) -> Response:
+async def _act(request: Request, cases: CaseService, case_id: int, viewer: Viewer, action, done: str) -> Response:
     """Run one case action; success redirects (so a reload does not repeat it), a refusal re-renders."""
     try:
         outcome = await action()
@@ -236,9 +235,7 @@ async def _act(
             if isinstance(refusal, CaseForbidden)
             else status.HTTP_409_CONFLICT
         )
-        return await run_in_threadpool(
-            _case_response, request, cases, case_id, viewer, None, str(refusal), code
-        )
+        return await run_in_threadpool(_case_response, request, cases, case_id, viewer, None, str(refusal), code)
     if outcome is False and done == "reply":
         done = "reply_stored"
     return RedirectResponse(f"/console/cases/{case_id}?done={done}", status.HTTP_303_SEE_OTHER)
@@ -285,9 +282,7 @@ async def reply(
     cases: CasesDep,
     text: Annotated[str, Form(max_length=4000)],
 ) -> Response:
-    return await _act(
-        request, cases, case_id, viewer, lambda: cases.reply(case_id, viewer.user, text), "reply"
-    )
+    return await _act(request, cases, case_id, viewer, lambda: cases.reply(case_id, viewer.user, text), "reply")
 
 
 @router.post("/cases/{case_id}/notes")

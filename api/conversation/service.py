@@ -35,8 +35,8 @@ from api.conversation.models import ConversationMessage, ProcessedMessage, Unans
 from api.conversation.outgoing import Outgoing
 from api.nlu.client import ParseResult, RasaClient, RasaUnavailable
 from api.triage import triage
+from nlu.language import entities, mask_pii
 from phrasebook import say
-from nlu.zh_parse import find_entities, mask_pii
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +74,15 @@ class ConversationService:
     def register_channel(self, channel: str, deliver: DeliverCallback) -> None:
         self._channels[channel] = deliver
 
-    async def handle_incoming(self, channel: str, user_id: str, text: str, message_id: str | None = None,
-                              payload: str | None = None, resumed: bool = False) -> HandleResult:
+    async def handle_incoming(
+        self,
+        channel: str,
+        user_id: str,
+        text: str,
+        message_id: str | None = None,
+        payload: str | None = None,
+        resumed: bool = False,
+    ) -> HandleResult:
         """resumed: a crash cut this message's turn short; answer it even if it was taken in already."""
         intake = await asyncio.to_thread(self._intake, channel, user_id, text, message_id)
         if intake.duplicate and not resumed:
@@ -109,7 +116,9 @@ class ConversationService:
 
     # --- the turn ---------------------------------------------------------------------------------------
 
-    async def _turn(self, channel: str, user_id: str, text: str, payload: str | None, intake: _Intake) -> list[Outgoing]:
+    async def _turn(
+        self, channel: str, user_id: str, text: str, payload: str | None, intake: _Intake
+    ) -> list[Outgoing]:
         context = intake.context or TurnContext()
         command = command_for(text, payload, context.offered)
         parsed = _commanded(text, command) or await self._rasa.parse(text)
@@ -123,27 +132,37 @@ class ConversationService:
             if not reply.answer:  # a form or a calculator needs the dialogue: ask to resend
                 raise
             logger.warning("rasa turn failed for %s:%s; answering with the app's decision", channel, user_id)
-            output = [{"text": reply.answer, "buttons": [b.model_dump() for b in reply.buttons]},
-                      {"custom": {"citations": [c.model_dump() for c in reply.citations]}}]
+            output = [
+                {"text": reply.answer, "buttons": [b.model_dump() for b in reply.buttons]},
+                {"custom": {"citations": [c.model_dump() for c in reply.citations]}},
+            ]
         replies, events = split_output(output)
         notices = await asyncio.to_thread(self._apply, channel, user_id, intake, parsed, reply, events)
         return replies + notices
 
-    def _apply(self, channel: str, user_id: str, intake: _Intake, parsed: ParseResult, reply: Reply,
-               events: list[dict]) -> list[Outgoing]:
+    def _apply(
+        self, channel: str, user_id: str, intake: _Intake, parsed: ParseResult, reply: Reply, events: list[dict]
+    ) -> list[Outgoing]:
         """What the decision and the turn's events change: cases, scores, staff's unanswered queue."""
         notices: list[Outgoing] = []
         self._remember(intake.message_id, parsed, reply)
         if reply.escalate and reply.priority is not None and parsed.intent != "request_human":
-            self.cases.open_case(channel, user_id, topic=_topic(reply.intent), reasons=reply.reasons,
-                                 priority=reply.priority, facts=_facts(parsed),
-                                 suggested_articles=[c.model_dump() for c in reply.citations])
+            self.cases.open_case(
+                channel,
+                user_id,
+                topic=_topic(reply.intent),
+                reasons=reply.reasons,
+                priority=reply.priority,
+                facts=_facts(parsed),
+                suggested_articles=[c.model_dump() for c in reply.citations],
+            )
         if reply.kind == "case_withdrawn" and intake.context and intake.context.case:
             self.cases.withdraw(intake.context.case.id)
         if reply.kind == "unsure":
             candidates = [c.value for c in (read_payload(o.payload) for o in reply.options) if c is not None]
-            self._unanswered(channel, user_id, intake.message_id, parsed.text, reply.intent, "low_confidence",
-                             candidates)
+            self._unanswered(
+                channel, user_id, intake.message_id, parsed.text, reply.intent, "low_confidence", candidates
+            )
         for event in events:
             notices += self._apply_event(channel, user_id, intake, event)
         return notices
@@ -155,17 +174,27 @@ class ConversationService:
             risk = triage(description, intent="request_human", user_requested=True)
             phone = self._latest_phone(channel, user_id) if event.get("phone_given") else ""
             case_id, created = self.cases.open_case(
-                channel, user_id, topic=_topic(str(event.get("topic") or "")), reasons=risk.reasons,
-                priority=risk.priority, description=description, district=str(event.get("district") or ""),
-                phone=phone, consent=bool(event.get("phone_consent")) and bool(phone),
-                facts=[e for e in find_entities(description) if e["entity"] not in ("phone", "id_number")],
-                suggested_articles=self._last_citations(channel, user_id))
+                channel,
+                user_id,
+                topic=_topic(str(event.get("topic") or "")),
+                reasons=risk.reasons,
+                priority=risk.priority,
+                description=description,
+                district=str(event.get("district") or ""),
+                phone=phone,
+                consent=bool(event.get("phone_consent")) and bool(phone),
+                facts=[e for e in entities(description) if e["entity"] not in ("phone", "id_number")],
+                suggested_articles=self._last_citations(channel, user_id),
+            )
             from api.cases.sla import SLA, duration_text
 
             priority = risk.priority or "normal"
-            return [Outgoing(say("dialogue.case_opened", case_id=case_id, sla=duration_text(SLA[priority])),
-                             author="system"),
-                    Outgoing(say("responses.utter_handoff_started"), author="system")]
+            return [
+                Outgoing(
+                    say("dialogue.case_opened", case_id=case_id, sla=duration_text(SLA[priority])), author="system"
+                ),
+                Outgoing(say("fixed.handoff_started"), author="system"),
+            ]
         if kind == "callback":
             case = intake.context.case if intake.context else None
             phone = self._latest_phone(channel, user_id)
@@ -178,8 +207,9 @@ class ConversationService:
                 record_feedback(db, channel, user_id, score, about)
                 db.commit()
             if about == "answer" and (event.get("helpful") is False or score <= NEGATIVE_SCORE):
-                self._unanswered_from_last(channel, user_id, "not_helpful" if event.get("helpful") is False
-                                           else "low_score")
+                self._unanswered_from_last(
+                    channel, user_id, "not_helpful" if event.get("helpful") is False else "low_score"
+                )
         return []
 
     # --- storage ---------------------------------------------------------------------------------------
@@ -193,16 +223,34 @@ class ConversationService:
                 except IntegrityError:
                     db.rollback()
                     case = active_case(db, channel, user_id)
-                    stored = db.scalar(select(ConversationMessage.id).where(
-                        ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
-                        ConversationMessage.direction == "in", ConversationMessage.text == text)
-                        .order_by(ConversationMessage.id.desc()).limit(1))
-                    return _Intake(duplicate=True, case_id=case.id if case else None, message_id=stored,
-                                   context=load_context(db, channel, user_id))
+                    stored = db.scalar(
+                        select(ConversationMessage.id)
+                        .where(
+                            ConversationMessage.channel == channel,
+                            ConversationMessage.user_id == user_id,
+                            ConversationMessage.direction == "in",
+                            ConversationMessage.text == text,
+                        )
+                        .order_by(ConversationMessage.id.desc())
+                        .limit(1)
+                    )
+                    return _Intake(
+                        duplicate=True,
+                        case_id=case.id if case else None,
+                        message_id=stored,
+                        context=load_context(db, channel, user_id),
+                    )
             context = load_context(db, channel, user_id)  # before this message: "the previous question"
             case = active_case(db, channel, user_id)
-            message = ConversationMessage(channel=channel, user_id=user_id, direction="in", author="worker",
-                                          text=text, payload={}, case_id=case.id if case else None)
+            message = ConversationMessage(
+                channel=channel,
+                user_id=user_id,
+                direction="in",
+                author="worker",
+                text=text,
+                payload={},
+                case_id=case.id if case else None,
+            )
             db.add(message)
             db.flush()
             intake = _Intake(message_id=message.id, case_id=case.id if case else None, context=context)
@@ -223,17 +271,22 @@ class ConversationService:
             message = db.get(ConversationMessage, message_id)
             if message is not None:
                 topic = reply.intent if reply.intent in TOPIC_INTENTS else ""
-                message.payload = {"intent": parsed.intent, "confidence": round(parsed.confidence, 4),
-                                   "topic": topic, "facts": reply.facts, "cards": reply.cards,
-                                   "entities": [{"entity": e["entity"], "value": e.get("value")}
-                                                for e in _facts(parsed)]}
+                message.payload = {
+                    "intent": parsed.intent,
+                    "confidence": round(parsed.confidence, 4),
+                    "topic": topic,
+                    "facts": reply.facts,
+                    "cards": reply.cards,
+                    "entities": [{"entity": e["entity"], "value": e.get("value")} for e in _facts(parsed)],
+                }
                 db.commit()
 
     @staticmethod
     def _take_case_score(db: Session, channel: str, user_id: str, text: str) -> bool:
         """After a closed case only the very next message may be its score; anything else goes to the bot."""
-        waiting = db.scalars(select(Case).where(Case.channel == channel, Case.user_id == user_id,
-                                                Case.awaiting_feedback.is_(True))).all()
+        waiting = db.scalars(
+            select(Case).where(Case.channel == channel, Case.user_id == user_id, Case.awaiting_feedback.is_(True))
+        ).all()
         if not waiting:
             return False
         for case in waiting:  # one question at a time: an older unanswered request lapses too
@@ -244,32 +297,45 @@ class ConversationService:
         record_feedback(db, channel, user_id, score, about="case")
         return True
 
-    def _unanswered(self, channel: str, user_id: str, message_id: int | None, text: str, topic: str, reason: str,
-                    candidates: list) -> None:
+    def _unanswered(
+        self, channel: str, user_id: str, message_id: int | None, text: str, topic: str, reason: str, candidates: list
+    ) -> None:
         with self._sessions() as db:
-            db.add(UnansweredQuestion(channel=channel, user_id=user_id, message_id=message_id, text=mask_pii(text),
-                                      topic=_topic(topic), reason=reason, candidates=list(candidates)))
+            db.add(
+                UnansweredQuestion(
+                    channel=channel,
+                    user_id=user_id,
+                    message_id=message_id,
+                    text=mask_pii(text),
+                    topic=_topic(topic),
+                    reason=reason,
+                    candidates=list(candidates),
+                )
+            )
             db.commit()
 
     def _unanswered_from_last(self, channel: str, user_id: str, reason: str) -> None:
         """The question the worker rated: their last message that got a knowledge-base answer."""
         with self._sessions() as db:
-            asked = db.scalars(select(ConversationMessage).where(
-                ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
-                ConversationMessage.direction == "in").order_by(ConversationMessage.id.desc()).limit(6)).all()
+            asked = _recent(db, ConversationMessage, channel, user_id, "in", 6)
             question = next((m for m in asked if (m.payload or {}).get("cards")), None)
         if question is not None:
-            self._unanswered(channel, user_id, question.id, question.text, question.payload.get("topic", ""),
-                             reason, question.payload.get("cards", []))
+            self._unanswered(
+                channel,
+                user_id,
+                question.id,
+                question.text,
+                question.payload.get("topic", ""),
+                reason,
+                question.payload.get("cards", []),
+            )
 
     def _latest_phone(self, channel: str, user_id: str) -> str:
         """The phone number in the worker's most recent message that has one (the app alone keeps it)."""
         with self._sessions() as db:
-            texts = db.scalars(select(ConversationMessage.text).where(
-                ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
-                ConversationMessage.direction == "in").order_by(ConversationMessage.id.desc()).limit(5)).all()
+            texts = _recent(db, ConversationMessage.text, channel, user_id, "in", 5)
         for text in texts:
-            phone = next((e["value"] for e in find_entities(text) if e["entity"] == "phone"), None)
+            phone = next((e["value"] for e in entities(text) if e["entity"] == "phone"), None)
             if phone:
                 return str(phone)
         return ""
@@ -277,15 +343,16 @@ class ConversationService:
     def _last_citations(self, channel: str, user_id: str) -> list[dict]:
         """The articles of the bot's last answer: what the lawyer is shown as suggested articles."""
         with self._sessions() as db:
-            payloads = db.scalars(select(ConversationMessage.payload).where(
-                ConversationMessage.channel == channel, ConversationMessage.user_id == user_id,
-                ConversationMessage.direction == "out").order_by(ConversationMessage.id.desc()).limit(10)).all()
+            payloads = _recent(db, ConversationMessage.payload, channel, user_id, "out", 10)
         return next((list(p["citations"]) for p in payloads if p and p.get("citations")), [])
 
     def _forget(self, channel: str, message_id: str) -> None:
         with self._sessions() as db:
-            processed = db.scalar(select(ProcessedMessage).where(
-                ProcessedMessage.channel == channel, ProcessedMessage.message_id == message_id))
+            processed = db.scalar(
+                select(ProcessedMessage).where(
+                    ProcessedMessage.channel == channel, ProcessedMessage.message_id == message_id
+                )
+            )
             if processed is not None:
                 db.delete(processed)
                 db.commit()
@@ -296,9 +363,17 @@ class ConversationService:
             active = active_case(db, channel, user_id)
             active_id = active.id if active else None
             for reply in replies:
-                db.add(ConversationMessage(channel=channel, user_id=user_id, direction="out", author=reply.author,
-                                           text=reply.text, payload=reply.payload(),
-                                           case_id=case_id if case_id is not None else active_id))
+                db.add(
+                    ConversationMessage(
+                        channel=channel,
+                        user_id=user_id,
+                        direction="out",
+                        author=reply.author,
+                        text=reply.text,
+                        payload=reply.payload(),
+                        case_id=case_id if case_id is not None else active_id,
+                    )
+                )
             db.commit()
             return active_id
 
@@ -338,8 +413,11 @@ def _rasa_parse(parsed: ParseResult, reply: Reply) -> dict:
     if reply.said_regardless:
         return parsed.rasa_parse_data("app_reply")
     if reply.kind == "calculator":
-        return {"intent": {"name": "inform", "confidence": 1.0},
-                "entities": [{"entity": "calculator", "value": reply.calculator}], "intent_ranking": []}
+        return {
+            "intent": {"name": "inform", "confidence": 1.0},
+            "entities": [{"entity": "calculator", "value": reply.calculator}],
+            "intent_ranking": [],
+        }
     return parsed.rasa_parse_data()
 
 
@@ -349,3 +427,17 @@ def _topic(intent: str) -> str:
 
 def _facts(parsed: ParseResult) -> list[dict]:
     return [e for e in parsed.entities if e.get("entity") not in ("phone", "id_number")]
+
+
+def _recent(db, column, channel: str, user_id: str, direction: str, limit: int) -> list:
+    """The newest ``limit`` values of ``column`` among one conversation's messages in one direction."""
+    return db.scalars(
+        select(column)
+        .where(
+            ConversationMessage.channel == channel,
+            ConversationMessage.user_id == user_id,
+            ConversationMessage.direction == direction,
+        )
+        .order_by(ConversationMessage.id.desc())
+        .limit(limit)
+    ).all()

@@ -1,16 +1,37 @@
-"""Logging to var/log with workers' phone and ID numbers masked in every record."""
+"""Logging to var/log with workers' phone and ID numbers masked in every record, uvicorn's own lines
+included, and WeChat's signed query parameters left out of access-log lines."""
+
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
-from nlu.zh_parse import mask_pii
+from nlu.language import mask_pii
+
+# A captured signed query string could be replayed within WeChat's time window: never log its values.
+_SIGNED_PARAMS = re.compile(r"([?&](?:signature|msg_signature|nonce|timestamp|echostr|openid|token)=)[^&\s\"]*")
+
+
+def scrub(text: str) -> str:
+    return _SIGNED_PARAMS.sub(r"\1…", mask_pii(text))
 
 
 class MaskPiiFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_pii(record.getMessage())
+        record.msg = scrub(record.getMessage())
         record.args = ()
+        return True
+
+
+class AccessLogFilter(logging.Filter):
+    """uvicorn's access lines keep their arguments (its formatter needs them); the path is scrubbed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) == 5:
+            client, method, path, version, status = record.args
+            record.args = (client, method, scrub(unquote(str(path))), version, status)
         return True
 
 
@@ -25,3 +46,10 @@ def configure_logging(log_dir: Path, name: str = "app") -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
         root.addHandler(handler)
+    # uvicorn's loggers write to their own stream handlers: filter the records at the logger.
+    for logger, kind in (
+        (logging.getLogger("uvicorn.access"), AccessLogFilter),
+        (logging.getLogger("uvicorn.error"), MaskPiiFilter),
+    ):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())

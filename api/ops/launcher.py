@@ -2,6 +2,7 @@
 
 Each process writes its own log under var/log; Ctrl-C (or SIGTERM) stops every process started here.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,21 +41,36 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return {f"LABORBOT_{key.upper()}": str(value) for key, value in values.items()}
 
 
-def services(settings: Settings, model: Path) -> list[Service]:
+def services(settings: Settings, model: Path, root: Path = PROJECT_ROOT) -> list[Service]:
+    """The processes of the product, running the code at ``root`` (a benchmark may run an earlier commit)."""
     rasa_port = httpx.URL(settings.rasa_url).port or 5005
     common = {
         **os.environ,
         **settings_env(settings),
-        "PYTHONPATH": str(PROJECT_ROOT),
+        "PYTHONPATH": str(root),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
     }
     return [
         Service(
             "rasa",
-            [str(RASA_PYTHON), "-m", "rasa_plugins.serve", "run", "--enable-api",
-             "--interface", settings.host, "--port", str(rasa_port),
-             "--model", str(model), "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"],
+            [
+                str(RASA_PYTHON),
+                "-m",
+                "rasa_plugins.serve",
+                "run",
+                "--enable-api",
+                "--interface",
+                settings.host,
+                "--port",
+                str(rasa_port),
+                "--model",
+                str(model),
+                "--endpoints",
+                "bot/endpoints.yml",
+                "--credentials",
+                "bot/credentials.yml",
+            ],
             {
                 **common,
                 "LABORBOT_RASA_TOKEN": settings.resolved_rasa_token(),
@@ -64,32 +80,57 @@ def services(settings: Settings, model: Path) -> list[Service]:
         ),
         Service(
             "actions",
-            [str(RASA_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port",
-             str(settings.action_server_port), "--cors", ""],
+            [
+                str(RASA_PYTHON),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.action_server_port),
+                "--cors",
+                "",
+            ],
             {**common, "SANIC_HOST": settings.host},
         ),
         Service(
             "app",
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
-             "--host", settings.host, "--port", str(settings.port), "--log-level", "info"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                settings.host,
+                "--port",
+                str(settings.port),
+                "--log-level",
+                "info",
+            ],
             common,
         ),
     ]
 
 
 class Supervisor:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, root: Path = PROJECT_ROOT) -> None:
         self.settings = settings
+        self.root = root
         self.procs: dict[str, subprocess.Popen] = {}
 
     def start(self, model: Path, only: set[str] | None = None) -> None:
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
-        for service in services(self.settings, model):
+        for service in services(self.settings, model, self.root):
             if only is not None and service.name not in only:
                 continue
             log = open(self.settings.log_dir / f"{service.name}.log", "a", encoding="utf-8")
             self.procs[service.name] = subprocess.Popen(
-                service.cmd, cwd=PROJECT_ROOT, env=service.env, stdout=log, stderr=subprocess.STDOUT,
+                service.cmd,
+                cwd=self.root,
+                env=service.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches us once; we stop the children in order
             )
 
@@ -102,8 +143,9 @@ class Supervisor:
 
     def rasa_http(self) -> httpx.Client:
         """A client for the Rasa server started here (it answers only requests carrying the shared token)."""
-        return httpx.Client(base_url=self.settings.rasa_url, timeout=30,
-                            params={"token": self.settings.resolved_rasa_token()})
+        return httpx.Client(
+            base_url=self.settings.rasa_url, timeout=30, params={"token": self.settings.resolved_rasa_token()}
+        )
 
     def wait_for_rasa(self, timeout_s: float = 300.0) -> bool:
         """Wait until Rasa has loaded its model."""

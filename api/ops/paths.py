@@ -1,4 +1,5 @@
 """Where the two Python environments and the trained models live."""
+
 from __future__ import annotations
 
 import os
@@ -11,4 +12,11 @@ RASA_PYTHON = VENVS / "rasa" / "bin" / "python"
 RASA_BIN = VENVS / "rasa" / "bin" / "rasa"
 MODELS_DIR = PROJECT_ROOT / "models"
 # Everything whose change requires retraining the NLU/dialogue model.
-TRAINING_INPUTS = ("bot", "nlu_data", "nlu", "knowledge_base/documents/faq", "phrasebook")
+TRAINING_INPUTS = (
+    "bot",
+    "nlu_data",
+    "nlu",
+    "knowledge_base/documents/faq",
+    "knowledge_base/manifest.yml",
+    "phrasebook",
+)

@@ -1,4 +1,5 @@
 """Train the Rasa model only when its inputs changed (content hash in the model's file name)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from api.core.settings import PROJECT_ROOT
-from api.ops.paths import MODELS_DIR, RASA_BIN, TRAINING_INPUTS
+from api.ops.paths import MODELS_DIR, RASA_BIN, RASA_PYTHON, TRAINING_INPUTS
 from nlu.training_data import assemble
 
 _HASHED_SUFFIXES = {".yml", ".yaml", ".txt", ".py"}
@@ -18,7 +19,7 @@ _HASHED_SUFFIXES = {".yml", ".yaml", ".txt", ".py"}
 def training_hash(root: Path = PROJECT_ROOT) -> str:
     digest = hashlib.sha256()
     for top in TRAINING_INPUTS:
-        for path in sorted((root / top).rglob("*")):
+        for path in sorted((root / top).rglob("*")) if (root / top).is_dir() else [root / top]:
             if path.is_file() and path.suffix in _HASHED_SUFFIXES and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
@@ -63,6 +64,15 @@ def run_rasa_train(target: Path, nlu_only: bool = False, log_file: Path | None =
         log_file.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(log_file or os.devnull, "a", encoding="utf-8") as out:
+            # The spaCy pipeline the NLU trains on, built with Rasa's spaCy (skipped when up to date).
+            subprocess.run(
+                [str(RASA_PYTHON), "-m", "nlu.language"],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
             subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

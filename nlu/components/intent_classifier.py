@@ -8,10 +8,11 @@ unseen phrasings. DIET stays in the pipeline for entity extraction.
 Each sparse featurizer's sentence counts are TF-IDF-weighted (sublinear tf) and L2-normalised
 separately, so char and word n-grams weigh alike; dense features are scaled by `dense_weight`.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,12 +30,10 @@ from sklearn.linear_model import LogisticRegression
 logger = logging.getLogger(__name__)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "sparse_featurizers": [],  # aliases of sparse featurizers, each weighted separately
             "dense_featurizers": [],  # aliases of dense (sentence) featurizers
@@ -46,11 +45,11 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        tfidfs: Optional[List[TfidfTransformer]] = None,
-        clf: Optional[LogisticRegression] = None,
+        tfidfs: list[TfidfTransformer] | None = None,
+        clf: LogisticRegression | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -61,14 +60,14 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "TfidfEmbeddingIntentClassifier":
+    ) -> TfidfEmbeddingIntentClassifier:
         return cls(config, model_storage, resource)
 
-    def _matrix(self, messages: List[Message], fit: bool = False) -> sp.csr_matrix:
+    def _matrix(self, messages: list[Message], fit: bool = False) -> sp.csr_matrix:
         blocks = []
         for tfidf, alias in zip(self.tfidfs, self.config["sparse_featurizers"]):
             counts = sp.vstack([self._sentence_features(m, alias, sparse=True) for m in messages]).tocsr()
@@ -79,7 +78,7 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         return sp.hstack(blocks).tocsr()
 
     @staticmethod
-    def _sentence_features(message: Message, alias: Text, sparse: bool):
+    def _sentence_features(message: Message, alias: str, sparse: bool):
         getter = message.get_sparse_features if sparse else message.get_dense_features
         _sequence, sentence = getter(TEXT, [alias])
         if sentence is None:
@@ -93,7 +92,7 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         self.persist()
         return self._resource
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         with_text = [m for m in messages if m.get(TEXT)]
         if self.clf is None or not with_text:
             return messages
@@ -122,12 +121,12 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "TfidfEmbeddingIntentClassifier":
+    ) -> TfidfEmbeddingIntentClassifier:
         import skops.io as sio
 
         try:

