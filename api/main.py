@@ -1,4 +1,5 @@
 """FastAPI application factory: ``create_app(settings)`` wires every part from the settings passed in."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +13,7 @@ from api.channels.lifecycle import include_channels, start_channels, stop_channe
 from api.console import mount_console
 from api.conversation.service import ConversationService
 from api.core.db import make_sessions
+from api.core.headers import SecurityHeaders
 from api.core.limits import BodySizeLimit
 from api.core.logging import configure_logging
 from api.core.ratelimit import RateLimits
@@ -61,7 +63,10 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app.state.login_throttle = LoginThrottle(app.state.limits)
     app.state.conversation = ConversationService(app.state.sessions, app.state.rasa, lambda: app.state.kb)
     app.state.cases = app.state.conversation.cases
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_body_bytes, per_prefix={"/wechat": settings.wechat_max_body_bytes}
+    )
+    app.add_middleware(SecurityHeaders)
     for router in (health.router, auth.router, ask.router):
         app.include_router(router)
     mount_console(app)

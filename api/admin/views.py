@@ -15,13 +15,18 @@ from fastapi.templating import Jinja2Templates
 
 from api.admin import audit, charts, insights, unanswered
 from api.admin.convert import ConversionError, convert_upload
-from api.admin.isolated import run_isolated
 from api.admin.faq import CARD_INTENTS, CardForm, card_hits, matches, parse_card
+from api.admin.isolated import run_isolated
 from api.admin.jobs import IndexJobs, JobRefused
-from knowledge_base.cards import CALCULATORS
-from knowledge_base.cards import FACTS as FACT_RULES
 from api.admin.store import (
-    CORPUS, DOC_TYPE_LABELS, FAQ, KIND_LABELS, POLICY, STATUS_LABELS, KnowledgeStore, StoreError,
+    CORPUS,
+    DOC_TYPE_LABELS,
+    FAQ,
+    KIND_LABELS,
+    POLICY,
+    STATUS_LABELS,
+    KnowledgeStore,
+    StoreError,
 )
 from api.admin.topics import UNCLASSIFIED
 from api.console import present
@@ -30,10 +35,14 @@ from api.routers.ask import answer_preview
 from api.users.models import Role, User
 from api.web.login import LoginRefusal, check_login, signed_in
 from api.web.session import SessionArea, WebSession, new_token, tokens_match
+from knowledge_base.answer import book_title
+from knowledge_base.cards import CALCULATORS
+from knowledge_base.cards import FACTS as FACT_RULES
 from phrasebook import say
 
-ADMIN = SessionArea(path="/admin", cookie="laborbot_admin", login_cookie="laborbot_admin_login",
-                    salt="laborbot-admin-session")
+ADMIN = SessionArea(
+    path="/admin", cookie="laborbot_admin", login_cookie="laborbot_admin_login", salt="laborbot-admin-session"
+)
 ADMIN_ROLES = (Role.staff, Role.admin)
 DENIED = "当前账号无权使用知识库管理后台。"
 
@@ -52,16 +61,36 @@ def label(code: str) -> str:
     return present.reason_label(code)
 
 
-templates.env.globals.update(KIND_LABELS=KIND_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, STATUS_LABELS=STATUS_LABELS,
-                             ACTION_LABELS=audit.ACTION_LABELS, CARD_INTENTS=CARD_INTENTS, CALCULATORS=CALCULATORS,
-                             FACTS=FACT_RULES)
-FACT_RULE_LABELS = {"disability_grade": "伤残等级对应的补助金", "severance": "经济补偿N", "illegal_dismissal": "违法解除赔偿金2N",
-                    "double_wage": "未签合同二倍工资", "annual_leave": "年休假天数", "maternity_leave": "产假天数",
-                    "probation": "试用期上限", "unemployment_benefit": "失业金领取期限", "medical_period": "医疗期",
-                    "death_benefit": "工亡待遇", "arbitration_deadline": "仲裁时效截止日", "overtime_pay": "加班费"}
-templates.env.filters.update(beijing=present.beijing_time, label=label, book=present.book_title,
-                             calculator=lambda key: say(f"calculators.{key}"),
-                             fact_rule=lambda key: FACT_RULE_LABELS.get(key, key))
+templates.env.globals.update(
+    KIND_LABELS=KIND_LABELS,
+    DOC_TYPE_LABELS=DOC_TYPE_LABELS,
+    STATUS_LABELS=STATUS_LABELS,
+    ACTION_LABELS=audit.ACTION_LABELS,
+    CARD_INTENTS=CARD_INTENTS,
+    CALCULATORS=CALCULATORS,
+    FACTS=FACT_RULES,
+)
+FACT_RULE_LABELS = {
+    "disability_grade": "伤残等级对应的补助金",
+    "severance": "经济补偿N",
+    "illegal_dismissal": "违法解除赔偿金2N",
+    "double_wage": "未签合同二倍工资",
+    "annual_leave": "年休假天数",
+    "maternity_leave": "产假天数",
+    "probation": "试用期上限",
+    "unemployment_benefit": "失业金领取期限",
+    "medical_period": "医疗期",
+    "death_benefit": "工亡待遇",
+    "arbitration_deadline": "仲裁时效截止日",
+    "overtime_pay": "加班费",
+}
+templates.env.filters.update(
+    beijing=present.beijing_time,
+    label=label,
+    book=book_title,
+    calculator=lambda key: say(f"calculators.{key}"),
+    fact_rule=lambda key: FACT_RULE_LABELS.get(key, key),
+)
 
 DONE_MESSAGES = {
     "upload": "文档已上传。重建索引后机器人才会使用它。",
@@ -116,8 +145,7 @@ JobsDep = Annotated[IndexJobs, Depends(get_jobs)]
 
 
 def page(request: Request, name: str, viewer: Viewer | None, status_code: int = 200, **context) -> Response:
-    return templates.TemplateResponse(request, f"admin/{name}", {"viewer": viewer, **context},
-                                      status_code=status_code)
+    return templates.TemplateResponse(request, f"admin/{name}", {"viewer": viewer, **context}, status_code=status_code)
 
 
 def done(url: str, what: str) -> Response:
@@ -133,8 +161,12 @@ def login_page(request: Request) -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, username: Annotated[str, Form(max_length=64)],
-          password: Annotated[str, Form(max_length=256)], csrf: Annotated[str, Form()] = "") -> Response:
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
     user = check_login(request, ADMIN, username, password, csrf, ADMIN_ROLES, "该账号无权使用知识库管理后台。")
     if isinstance(user, LoginRefusal):
         return _login_form(request, user.message, user.status_code)
@@ -154,7 +186,7 @@ def logout(request: Request, viewer: FormViewerDep) -> Response:
 def _login_form(request: Request, error: str | None, status_code: int) -> Response:
     token = new_token()
     response = page(request, "login.html", None, status_code, error=error, csrf=token)
-    ADMIN.remember_login_csrf(response, request.app.state.settings, token)
+    ADMIN.remember_login_csrf(request, response, token)
     return response
 
 
@@ -167,42 +199,89 @@ def home(viewer: ViewerDep) -> Response:
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents_page(request: Request, viewer: ViewerDep, store: StoreDep, kind: str = "", done: str = "",
-                   error: str = "") -> Response:
+def documents_page(
+    request: Request, viewer: ViewerDep, store: StoreDep, kind: str = "", done: str = "", error: str = ""
+) -> Response:
     rows = [r for r in store.documents() if not kind or r.kind == kind]
-    return page(request, "documents.html", viewer, rows=rows, kind=kind, notice=DONE_MESSAGES.get(done),
-                error=error or None, max_kb=request.app.state.settings.max_body_bytes // 1024)
+    return page(
+        request,
+        "documents.html",
+        viewer,
+        rows=rows,
+        kind=kind,
+        notice=DONE_MESSAGES.get(done),
+        error=error or None,
+        max_kb=request.app.state.settings.max_body_bytes // 1024,
+    )
 
 
 def _upload_meta(title: str, short_title: str, effective_date: str, review_date: str, source: str) -> dict:
-    return {"title": title.strip(), "short_title": short_title.strip(), "effective_date": effective_date.strip(),
-            "review_date": review_date.strip(), "source": source.strip()}
+    return {
+        "title": title.strip(),
+        "short_title": short_title.strip(),
+        "effective_date": effective_date.strip(),
+        "review_date": review_date.strip(),
+        "source": source.strip(),
+    }
 
 
 @router.post("/documents/upload", response_class=HTMLResponse)
-async def upload(request: Request, viewer: FormViewerDep, store: StoreDep, file: Annotated[UploadFile, File()],
-                 title: Annotated[str, Form(max_length=300)] = "", short_title: Annotated[str, Form(max_length=200)] = "",
-                 effective_date: Annotated[str, Form(max_length=10)] = "",
-                 review_date: Annotated[str, Form(max_length=10)] = "",
-                 source: Annotated[str, Form(max_length=2000)] = "") -> Response:
+async def upload(
+    request: Request,
+    viewer: FormViewerDep,
+    store: StoreDep,
+    file: Annotated[UploadFile, File()],
+    title: Annotated[str, Form(max_length=300)] = "",
+    short_title: Annotated[str, Form(max_length=200)] = "",
+    effective_date: Annotated[str, Form(max_length=10)] = "",
+    review_date: Annotated[str, Form(max_length=10)] = "",
+    source: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     data = await file.read()
     try:
-        converted = await run_in_threadpool(run_isolated, convert_upload, file.filename or "", data,
-                                            _upload_meta(title, short_title, effective_date, review_date, source))
+        converted = await run_in_threadpool(
+            run_isolated,
+            convert_upload,
+            file.filename or "",
+            data,
+            _upload_meta(title, short_title, effective_date, review_date, source),
+        )
         key = await run_in_threadpool(store.upload_policy, viewer.user, converted)
     except (ConversionError, StoreError) as refusal:
         rows = await run_in_threadpool(store.documents)
-        return page(request, "documents.html", viewer, status.HTTP_422_UNPROCESSABLE_CONTENT, rows=rows, kind="",
-                    notice=None, error=f"上传失败：{refusal}",
-                    max_kb=request.app.state.settings.max_body_bytes // 1024)
+        return page(
+            request,
+            "documents.html",
+            viewer,
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            rows=rows,
+            kind="",
+            notice=None,
+            error=f"上传失败：{refusal}",
+            max_kb=request.app.state.settings.max_body_bytes // 1024,
+        )
     return done(f"/admin/documents/item?kind={POLICY}&key={key}", "upload")
 
 
 @router.get("/documents/item", response_class=HTMLResponse)
-def document_page(request: Request, viewer: ViewerDep, store: StoreDep, kind: str, key: str, done: str = "",
-                  error: str = "", status_code: int = 200) -> Response:
-    row = next((r for r in (store.documents() if kind != FAQ else [r for _, r in store.cards()]) if r.key == key
-                and r.kind == kind), None)
+def document_page(
+    request: Request,
+    viewer: ViewerDep,
+    store: StoreDep,
+    kind: str,
+    key: str,
+    done: str = "",
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    row = next(
+        (
+            r
+            for r in (store.documents() if kind != FAQ else [r for _, r in store.cards()])
+            if r.key == key and r.kind == kind
+        ),
+        None,
+    )
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="找不到该文档")
     text = store.current_text(kind, key) or ""
@@ -211,16 +290,32 @@ def document_page(request: Request, viewer: ViewerDep, store: StoreDep, kind: st
         from knowledge_base.corpus import split_front_matter
 
         meta = split_front_matter(text)[0]
-    return page(request, "document.html", viewer, status_code, row=row, text=text, meta=meta,
-                history=store.history(kind, key), notice=DONE_MESSAGES.get(done), error=error or None)
+    return page(
+        request,
+        "document.html",
+        viewer,
+        status_code,
+        row=row,
+        text=text,
+        meta=meta,
+        history=store.history(kind, key),
+        notice=DONE_MESSAGES.get(done),
+        error=error or None,
+    )
 
 
 @router.post("/documents/meta", response_class=HTMLResponse)
-def edit_meta(request: Request, viewer: FormViewerDep, store: StoreDep, key: Annotated[str, Form()],
-              title: Annotated[str, Form(max_length=300)] = "", short_title: Annotated[str, Form(max_length=200)] = "",
-              effective_date: Annotated[str, Form(max_length=10)] = "",
-              review_date: Annotated[str, Form(max_length=10)] = "",
-              source: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def edit_meta(
+    request: Request,
+    viewer: FormViewerDep,
+    store: StoreDep,
+    key: Annotated[str, Form()],
+    title: Annotated[str, Form(max_length=300)] = "",
+    short_title: Annotated[str, Form(max_length=200)] = "",
+    effective_date: Annotated[str, Form(max_length=10)] = "",
+    review_date: Annotated[str, Form(max_length=10)] = "",
+    source: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     try:
         store.editpolicy_meta(viewer.user, key, _upload_meta(title, short_title, effective_date, review_date, source))
     except StoreError as refusal:
@@ -229,8 +324,13 @@ def edit_meta(request: Request, viewer: FormViewerDep, store: StoreDep, key: Ann
 
 
 @router.post("/documents/replace", response_class=HTMLResponse)
-async def replace(request: Request, viewer: FormViewerDep, store: StoreDep, key: Annotated[str, Form()],
-                  file: Annotated[UploadFile, File()]) -> Response:
+async def replace(
+    request: Request,
+    viewer: FormViewerDep,
+    store: StoreDep,
+    key: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> Response:
     data = await file.read()
     try:
         meta = (await run_in_threadpool(store.policy_meta, key))[0]
@@ -238,13 +338,21 @@ async def replace(request: Request, viewer: FormViewerDep, store: StoreDep, key:
         converted = await run_in_threadpool(run_isolated, convert_upload, file.filename or "", data, keep)
         await run_in_threadpool(store.replace_policy, viewer.user, key, converted)
     except (ConversionError, StoreError) as refusal:
-        return await run_in_threadpool(document_page, request, viewer, store, POLICY, key, "", f"替换失败：{refusal}", 422)
+        return await run_in_threadpool(
+            document_page, request, viewer, store, POLICY, key, "", f"替换失败：{refusal}", 422
+        )
     return done(f"/admin/documents/item?kind={POLICY}&key={key}", "replace")
 
 
 @router.post("/documents/status", response_class=HTMLResponse)
-def set_status(request: Request, viewer: FormViewerDep, store: StoreDep, kind: Annotated[str, Form()],
-               key: Annotated[str, Form()], action: Annotated[str, Form()]) -> Response:
+def set_status(
+    request: Request,
+    viewer: FormViewerDep,
+    store: StoreDep,
+    kind: Annotated[str, Form()],
+    key: Annotated[str, Form()],
+    action: Annotated[str, Form()],
+) -> Response:
     if action not in ("retire", "restore") or kind not in (POLICY, CORPUS, FAQ):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="无效的操作")
     try:
@@ -257,37 +365,72 @@ def set_status(request: Request, viewer: FormViewerDep, store: StoreDep, kind: A
 
 
 @router.get("/documents/diff", response_class=HTMLResponse)
-def diff_page(request: Request, viewer: ViewerDep, store: StoreDep, kind: str, key: str, old: int,
-              new: int) -> Response:
+def diff_page(
+    request: Request, viewer: ViewerDep, store: StoreDep, kind: str, key: str, old: int, new: int
+) -> Response:
     try:
         table = store.diff_html(kind, key, old, new)
     except StoreError as refusal:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(refusal)) from None
-    return page(request, "diff.html", viewer, kind=kind, key=key, old=old, new=new, table=table,
-                title=store.history(kind, key).item.title)
+    return page(
+        request,
+        "diff.html",
+        viewer,
+        kind=kind,
+        key=key,
+        old=old,
+        new=new,
+        table=table,
+        title=store.history(kind, key).item.title,
+    )
 
 
 # --- FAQ cards --------------------------------------------------------------------------------------------
 
 
 @router.get("/faq", response_class=HTMLResponse)
-def faq_page(request: Request, viewer: ViewerDep, store: StoreDep, q: Annotated[str, Query(max_length=100)] = "",
-             intent: str = "", never_hit: bool = False, days: Annotated[int, Query(ge=1, le=366)] = 90) -> Response:
+def faq_page(
+    request: Request,
+    viewer: ViewerDep,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    intent: str = "",
+    never_hit: bool = False,
+    days: Annotated[int, Query(ge=1, le=366)] = 90,
+) -> Response:
     """The card bank: search, filter by topic, and how often each card answered workers (never-hit cards)."""
     with request.app.state.sessions() as db:
         hits = card_hits(db, days)
-    cards = [(card, row, hits.get(card["id"], 0)) for card, row in store.cards()
-             if matches(card, q) and (not intent or card.get("intent") == intent)
-             and (not never_hit or not hits.get(card["id"]))]
-    return page(request, "faq.html", viewer, cards=cards, q=q, intent=intent, never_hit=never_hit, days=days,
-                total=len(store.cards()))
+    cards = [
+        (card, row, hits.get(card["id"], 0))
+        for card, row in store.cards()
+        if matches(card, q)
+        and (not intent or card.get("intent") == intent)
+        and (not never_hit or not hits.get(card["id"]))
+    ]
+    return page(
+        request,
+        "faq.html",
+        viewer,
+        cards=cards,
+        q=q,
+        intent=intent,
+        never_hit=never_hit,
+        days=days,
+        total=len(store.cards()),
+    )
 
 
 @router.get("/faq/new", response_class=HTMLResponse)
-def faq_new(request: Request, viewer: ViewerDep, question: Annotated[list[str], Query()] = (), intent: str = "") -> Response:
+def faq_new(
+    request: Request, viewer: ViewerDep, question: Annotated[list[str], Query()] = (), intent: str = ""
+) -> Response:
     """Empty editor, or pre-filled from the unanswered questions page (first question canonical, rest variants)."""
-    form = CardForm(intent=intent if intent in CARD_INTENTS else "", question=question[0] if question else "",
-                    variants="\n".join(question[1:]))
+    form = CardForm(
+        intent=intent if intent in CARD_INTENTS else "",
+        question=question[0] if question else "",
+        variants="\n".join(question[1:]),
+    )
     return page(request, "faq_edit.html", viewer, form=form, is_new=True, card=None, notice=None)
 
 
@@ -296,20 +439,49 @@ def faq_edit(request: Request, viewer: ViewerDep, store: StoreDep, id: str, done
     card = store.card(id)
     if card is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="找不到该答案卡片")
-    return page(request, "faq_edit.html", viewer, form=CardForm.from_card(card), is_new=False, card=card,
-                notice=DONE_MESSAGES.get(done), history=store.history(FAQ, id))
+    return page(
+        request,
+        "faq_edit.html",
+        viewer,
+        form=CardForm.from_card(card),
+        is_new=False,
+        card=card,
+        notice=DONE_MESSAGES.get(done),
+        history=store.history(FAQ, id),
+    )
 
 
 @router.post("/faq/save", response_class=HTMLResponse)
-def faq_save(request: Request, viewer: FormViewerDep, store: StoreDep, id: Annotated[str, Form(max_length=80)],
-             intent: Annotated[str, Form(max_length=40)] = "", question: Annotated[str, Form(max_length=300)] = "",
-             variants: Annotated[str, Form(max_length=6000)] = "", answer: Annotated[str, Form(max_length=1000)] = "",
-             details: Annotated[str, Form(max_length=1000)] = "", steps: Annotated[str, Form(max_length=1000)] = "",
-             articles: Annotated[str, Form(max_length=2000)] = "", related: Annotated[str, Form(max_length=1000)] = "",
-             calculator: Annotated[str, Form(max_length=40)] = "", facts: Annotated[str, Form(max_length=40)] = "",
-             is_new: Annotated[bool, Form()] = False) -> Response:
-    form = CardForm(id=id.strip(), intent=intent, question=question, variants=variants, answer=answer, details=details,
-                    steps=steps, articles=articles, related=related, calculator=calculator, facts=facts)
+def faq_save(
+    request: Request,
+    viewer: FormViewerDep,
+    store: StoreDep,
+    id: Annotated[str, Form(max_length=80)],
+    intent: Annotated[str, Form(max_length=40)] = "",
+    question: Annotated[str, Form(max_length=300)] = "",
+    variants: Annotated[str, Form(max_length=6000)] = "",
+    answer: Annotated[str, Form(max_length=1000)] = "",
+    details: Annotated[str, Form(max_length=1000)] = "",
+    steps: Annotated[str, Form(max_length=1000)] = "",
+    articles: Annotated[str, Form(max_length=2000)] = "",
+    related: Annotated[str, Form(max_length=1000)] = "",
+    calculator: Annotated[str, Form(max_length=40)] = "",
+    facts: Annotated[str, Form(max_length=40)] = "",
+    is_new: Annotated[bool, Form()] = False,
+) -> Response:
+    form = CardForm(
+        id=id.strip(),
+        intent=intent,
+        question=question,
+        variants=variants,
+        answer=answer,
+        details=details,
+        steps=steps,
+        articles=articles,
+        related=related,
+        calculator=calculator,
+        facts=facts,
+    )
     settings = request.app.state.settings
     card = parse_card(form, request.app.state.kb, settings.kb_staff_dir, {c["id"] for c, _ in store.cards()})
     if card is not None and is_new and store.card(card["id"]) is not None:
@@ -323,26 +495,44 @@ def faq_save(request: Request, viewer: FormViewerDep, store: StoreDep, id: Annot
             return done(f"/admin/faq/edit?id={card['id']}", "card")
         except StoreError as refusal:
             form.errors.append(str(refusal))
-    return page(request, "faq_edit.html", viewer, status.HTTP_422_UNPROCESSABLE_CONTENT, form=form, is_new=is_new,
-                card=store.card(form.id) if not is_new else None, notice=None)
+    return page(
+        request,
+        "faq_edit.html",
+        viewer,
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        form=form,
+        is_new=is_new,
+        card=store.card(form.id) if not is_new else None,
+        notice=None,
+    )
 
 
 # --- index builds -----------------------------------------------------------------------------------------
 
 
 @router.get("/index", response_class=HTMLResponse)
-def index_page(request: Request, viewer: ViewerDep, jobs: JobsDep, job: int = 0, done: str = "",
-               error: str = "") -> Response:
+def index_page(
+    request: Request, viewer: ViewerDep, jobs: JobsDep, job: int = 0, done: str = "", error: str = ""
+) -> Response:
     kb = request.app.state.kb
     shown = jobs.jobs.get(job) or jobs.running
-    return page(request, "index.html", viewer, versions=jobs.versions(), job=shown.as_dict() if shown else None,
-                serving=kb.version if kb is not None and kb.ready else None, notice=DONE_MESSAGES.get(done),
-                error=error or None, recent=[j.as_dict() for j in sorted(jobs.jobs.values(), key=lambda j: -j.id)][:5])
+    return page(
+        request,
+        "index.html",
+        viewer,
+        versions=jobs.versions(),
+        job=shown.as_dict() if shown else None,
+        serving=kb.version if kb is not None and kb.ready else None,
+        notice=DONE_MESSAGES.get(done),
+        error=error or None,
+        recent=[j.as_dict() for j in sorted(jobs.jobs.values(), key=lambda j: -j.id)][:5],
+    )
 
 
 @router.post("/index/build")
-async def start_build(request: Request, viewer: FormViewerDep, jobs: JobsDep,
-                      full: Annotated[bool, Form()] = False) -> Response:
+async def start_build(
+    request: Request, viewer: FormViewerDep, jobs: JobsDep, full: Annotated[bool, Form()] = False
+) -> Response:
     try:
         job = await run_in_threadpool(jobs.start, viewer.user, full)
     except JobRefused as refusal:
@@ -385,8 +575,12 @@ async def preview(request: Request, viewer: FetchViewerDep) -> JSONResponse:
     except ValueError:
         body = None
     text = body.get("text", "") if isinstance(body, dict) else ""
-    reply = await answer_preview(text if isinstance(text, str) else "", request.app.state.rasa, get_kb(request),
-                                 request.app.state.settings.max_message_chars)
+    reply = await answer_preview(
+        text if isinstance(text, str) else "",
+        request.app.state.rasa,
+        get_kb(request),
+        request.app.state.settings.max_message_chars,
+    )
     return JSONResponse(reply.model_dump())
 
 
@@ -402,8 +596,7 @@ async def unanswered_page(request: Request, viewer: ViewerDep, days: int = 90) -
             return unanswered.group(unanswered.collect(db, days))
 
     groups = await run_in_threadpool(load)
-    return page(request, "unanswered.html", viewer, groups=groups, days=days,
-                total=sum(g.count for g in groups))
+    return page(request, "unanswered.html", viewer, groups=groups, days=days, total=sum(g.count for g in groups))
 
 
 @router.get("/insights", response_class=HTMLResponse)
@@ -424,8 +617,11 @@ async def insights_page(request: Request, viewer: ViewerDep, days: int = 30) -> 
 @router.get("/insights.csv")
 async def insights_csv(request: Request, viewer: ViewerDep, days: int = 30) -> Response:
     ins = await _insights(request, days)
-    return Response(insights.to_csv(ins, label), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="laborbot-insights-{days}d.csv"'})
+    return Response(
+        insights.to_csv(ins, label),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="laborbot-insights-{days}d.csv"'},
+    )
 
 
 async def _insights(request: Request, days: int) -> insights.Insights:

@@ -42,8 +42,12 @@ class WebSession:
         """The server still holds this session: not logged out, not expired."""
         with request.app.state.sessions() as db:
             stored = db.get(StaffSession, self.key)
-        return (stored is not None and stored.user_id == self.user_id and stored.ended_at is None
-                and as_utc(stored.expires_at) > datetime.now(timezone.utc))
+        return (
+            stored is not None
+            and stored.user_id == self.user_id
+            and stored.ended_at is None
+            and as_utc(stored.expires_at) > datetime.now(timezone.utc)
+        )
 
 
 @dataclass(frozen=True)
@@ -74,30 +78,42 @@ class SessionArea:
         session = WebSession(user_id=user_id, csrf=new_token(), sid=new_token())
         lifetime = timedelta(minutes=settings.access_token_minutes)
         with request.app.state.sessions() as db:
-            db.add(StaffSession(id=session.key, user_id=user_id, area=self.path.strip("/"),
-                                expires_at=datetime.now(timezone.utc) + lifetime))
+            db.add(
+                StaffSession(
+                    id=session.key,
+                    user_id=user_id,
+                    area=self.path.strip("/"),
+                    expires_at=datetime.now(timezone.utc) + lifetime,
+                )
+            )
             db.commit()
         token = self._serializer(settings).dumps({"uid": user_id, "csrf": session.csrf, "sid": session.sid})
-        self._set_cookie(response, settings, self.cookie, token, int(lifetime.total_seconds()))
+        self._set_cookie(request, response, self.cookie, token, int(lifetime.total_seconds()))
 
     def end(self, request: Request, response: Response) -> None:
         """Log out: the server forgets the session, whoever still has its cookie."""
         session = self.read(request)
         if session is not None:
             with request.app.state.sessions() as db:
-                db.execute(update(StaffSession).where(StaffSession.id == session.key)
-                           .values(ended_at=datetime.now(timezone.utc)))
+                db.execute(
+                    update(StaffSession)
+                    .where(StaffSession.id == session.key)
+                    .values(ended_at=datetime.now(timezone.utc))
+                )
                 db.commit()
         response.delete_cookie(self.cookie, path=self.path)
 
-    def remember_login_csrf(self, response: Response, settings: Settings, token: str) -> None:
+    def remember_login_csrf(self, request: Request, response: Response, token: str) -> None:
         """Double-submit token for the login form, which has no session yet."""
-        self._set_cookie(response, settings, self.login_cookie, token, 3600)
+        self._set_cookie(request, response, self.login_cookie, token, 3600)
 
     def forget_login_csrf(self, response: Response) -> None:
         response.delete_cookie(self.login_cookie, path=self.path)
 
-    def _set_cookie(self, response: Response, settings: Settings, name: str, value: str, max_age: int) -> None:
+    def _set_cookie(self, request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+        """HttpOnly, SameSite, and Secure whenever the page came over HTTPS (directly or, with uvicorn's
+        --proxy-headers, behind a proxy) or the operator says the site is HTTPS-only."""
+        settings: Settings = request.app.state.settings
         response.set_cookie(
             name,
             value,
@@ -105,7 +121,7 @@ class SessionArea:
             path=self.path,
             httponly=True,
             samesite="lax",
-            secure=settings.console_secure_cookies,
+            secure=settings.console_secure_cookies or request.url.scheme == "https",
         )
 
 

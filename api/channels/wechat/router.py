@@ -1,4 +1,5 @@
 """/wechat: the Official Account server URL (CONTRACT.md §4)."""
+
 from __future__ import annotations
 
 import time
@@ -31,7 +32,7 @@ async def receive(request: Request) -> Response:
     arrived = time.monotonic()
     protocol = _protocol(request)
     settings = request.app.state.settings
-    body = await _read_limited(request, settings.wechat_max_body_bytes)
+    body = await request.body()  # at most wechat_max_body_bytes: the app's body limit (api/core/limits.py)
     try:
         envelope = protocol.open(dict(request.query_params), body)
     except Rejected as exc:
@@ -41,15 +42,3 @@ async def receive(request: Request) -> Response:
     if not text:
         return PlainTextResponse("success")
     return Response(protocol.render_reply(envelope, text), media_type="application/xml")
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail="请求内容过大")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail="请求内容过大")
-    return bytes(body)

@@ -14,7 +14,10 @@
 
   function pollJob() {
     const box = document.getElementById("job");
-    if (!box || box.dataset.state !== "running") return;
+    if (!box) return;
+    const fill = box.querySelector(".fill");
+    fill.style.width = fill.dataset.percent + "%";  // set here: the page allows no inline styles (CSP)
+    if (box.dataset.state !== "running") return;
     const timer = setInterval(async function () {
       try {
         const response = await fetch("/admin/index/jobs/" + box.dataset.job, { credentials: "same-origin" });
