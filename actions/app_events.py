@@ -3,9 +3,10 @@ the actions report back (events in the bot's output, which the app applies: open
 
 The action server never calls the app; the app reads the events from the turn's output.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,16 +14,16 @@ from rasa_sdk.executor import CollectingDispatcher
 EVENT_KEY = "laborbot_event"
 
 
-def metadata(tracker: Tracker) -> Dict[str, Any]:
+def metadata(tracker: Tracker) -> dict[str, Any]:
     return (tracker.latest_message or {}).get("metadata") or {}
 
 
-def decision(tracker: Tracker) -> Dict[str, Any]:
+def decision(tracker: Tracker) -> dict[str, Any]:
     """What the app decided to say to the latest message ({} for a turn it did not decide)."""
     return metadata(tracker).get("decision") or {}
 
 
-def known_facts(tracker: Tracker) -> Dict[str, Any]:
+def known_facts(tracker: Tracker) -> dict[str, Any]:
     """Facts the worker stated in this conversation, as the app read them (wage, service, city, dates)."""
     return metadata(tracker).get("facts") or {}
 

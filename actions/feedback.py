@@ -1,7 +1,6 @@
 """Report the worker's 1–5 score of an answer to the app; after an unhelpful answer, offer a lawyer."""
-from __future__ import annotations
 
-from typing import List, Text
+from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,18 +17,20 @@ def human_buttons() -> list:
 
 
 class ActionSubmitFeedback(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_feedback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
-        emit(dispatcher, "feedback", score=int(tracker.get_slot("feedback_score")), about="answer",
-             helpful=tracker.get_slot("answer_helpful"))
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        emit(
+            dispatcher,
+            "feedback",
+            score=int(tracker.get_slot("feedback_score")),
+            about="answer",
+            helpful=tracker.get_slot("answer_helpful"),
+        )
         dispatcher.utter_message(text=say("dialogue.feedback_thanks"))
-        events: List[EventType] = [SlotSet("feedback_score", None), SlotSet("answer_helpful", None)]
+        events: list[EventType] = [SlotSet("feedback_score", None), SlotSet("answer_helpful", None)]
         if tracker.get_slot("answer_helpful") is False:
             dispatcher.utter_message(text=say("dialogue.offer_human_after_feedback"), buttons=human_buttons())
             return events + [SlotSet("expecting", "human_offer")]
         return events + [SlotSet("expecting", None)]
-
-

@@ -1,4 +1,5 @@
 """`laborbot`: the operator's command-line tool."""
+
 from __future__ import annotations
 
 import os
@@ -48,9 +49,7 @@ def user_add(
     from api.core.migrate import upgrade_database
     from api.users.service import UserExistsError, create_user
 
-    password = os.environ.get("LABORBOT_PASSWORD") or typer.prompt(
-        "密码", hide_input=True, confirmation_prompt=True
-    )
+    password = os.environ.get("LABORBOT_PASSWORD") or typer.prompt("密码", hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
         console.print("[red]密码至少 8 位[/red]")
         raise typer.Exit(2)

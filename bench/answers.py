@@ -7,20 +7,20 @@ question (../shared/eval/dev.jsonl, never trained on) gets the reply POST /api/v
 (api.assistant.reply.compose_reply) with the intent from the trained Rasa model (--nlu rasa, the default
 when a model exists) or the labelled intent (--nlu gold). Measured:
 - hit@1 / hit@3: a labelled (law, article) is the first / among the first three citations;
-- unique opening: the reply's opening words (knowledge_base.cards.opening) belong to its card alone (not words several cards or
-  the fixed texts share);
+- unique opening: the reply's opening words (knowledge_base.cards.opening) belong to its card alone (not
+  words several cards or the fixed texts share);
 - characters before citations (the bubble a worker reads on a phone), "no basis" replies (no citation
   and no answer for a question that has labelled articles), the kinds of replies and cases opened;
 - the same answer machinery on the held-out phrasings written with the cards (bench/data/heldout/, never
   trained on): the labelled card first / among the top 3 candidates, and answered with that card.
 --dump writes every dev reply as JSON lines (outside the repository) for scoring with the rubric.
 """
+
 from __future__ import annotations
 
 import argparse
 import collections
 import json
-import re
 import sys
 import tempfile
 import time
@@ -32,10 +32,10 @@ from api.assistant.reply import compose_reply  # noqa: E402
 from api.core.settings import Settings  # noqa: E402
 from api.nlu.client import ParseResult  # noqa: E402
 from bench.common import load_dev, load_heldout, machine_facts, median, percentile  # noqa: E402
-from phrasebook import say  # noqa: E402
 from knowledge_base.cards import opening  # noqa: E402
 from knowledge_base.index import Sources, build_index  # noqa: E402
 from knowledge_base.service import KnowledgeBase  # noqa: E402
+from phrasebook import say  # noqa: E402
 
 
 class Nlu:
@@ -51,8 +51,9 @@ class Nlu:
             if not model.exists():
                 sys.exit(f"no trained model at {model}: run `laborbot train` or use --nlu gold")
             port = free_port()
-            settings = Settings(var_dir=Path(tempfile.mkdtemp(prefix="bench-answers-")),
-                                rasa_url=f"http://127.0.0.1:{port}")
+            settings = Settings(
+                var_dir=Path(tempfile.mkdtemp(prefix="bench-answers-")), rasa_url=f"http://127.0.0.1:{port}"
+            )
             self.supervisor = Supervisor(settings)
             self.supervisor.start(model, only={"rasa"})
             if not self.supervisor.wait_for_rasa():
@@ -105,15 +106,29 @@ def evaluate_dev(kb: KnowledgeBase, nlu: Nlu, rows: list[dict], dump: Path | Non
         kinds[reply.kind] += 1
         cases += reply.escalate
         if out:
-            out.write(json.dumps({"id": row["id"], "question": row["question"], "intent": reply.intent,
-                                  "reply": reply.model_dump()}, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {"id": row["id"], "question": row["question"], "intent": reply.intent, "reply": reply.model_dump()},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     if out:
         out.close()
     n = len(labelled) or 1
-    return {"n": len(rows), "labelled": len(labelled), "hit@1": hit1 / n, "hit@3": hit3 / n,
-            "unique_opening": unique / len(rows), "median_chars": median(lengths),
-            "p90_chars": percentile(lengths, 90), "no_basis": no_basis, "kinds": kinds, "cases": cases,
-            "p95_ms": percentile(seconds, 95) * 1000}
+    return {
+        "n": len(rows),
+        "labelled": len(labelled),
+        "hit@1": hit1 / n,
+        "hit@3": hit3 / n,
+        "unique_opening": unique / len(rows),
+        "median_chars": median(lengths),
+        "p90_chars": percentile(lengths, 90),
+        "no_basis": no_basis,
+        "kinds": kinds,
+        "cases": cases,
+        "p95_ms": percentile(seconds, 95) * 1000,
+    }
 
 
 def evaluate_heldout(kb: KnowledgeBase, nlu: Nlu, rows: list[tuple[str, str]]) -> dict:
@@ -131,8 +146,14 @@ def evaluate_heldout(kb: KnowledgeBase, nlu: Nlu, rows: list[tuple[str, str]]) -
         answered += card_id in reply.cards and reply.kind in ("card", "cards")
         framed += card_id in reply.cards and reply.kind == "probable"
     n = len(rows) or 1
-    return {"n": len(rows), "top1": top1 / n, "top3": top3 / n, "answered": answered / n,
-            "framed": (answered + framed) / n, "kinds": kinds}
+    return {
+        "n": len(rows),
+        "top1": top1 / n,
+        "top3": top3 / n,
+        "answered": answered / n,
+        "framed": (answered + framed) / n,
+        "kinds": kinds,
+    }
 
 
 def main() -> None:
@@ -154,8 +175,10 @@ def main() -> None:
         kb = KnowledgeBase(index)
         kb.reload()
         cards = kb._require().cards.cards
-        print(f"index ready in {time.perf_counter() - started:.0f} s: {len(cards)} cards, "
-              f"{sum(len(c.phrasings) for c in cards)} phrasings")
+        print(
+            f"index ready in {time.perf_counter() - started:.0f} s: {len(cards)} cards, "
+            f"{sum(len(c.phrasings) for c in cards)} phrasings"
+        )
         nlu = Nlu(mode, args.model)
         try:
             dev = evaluate_dev(kb, nlu, load_dev(), args.dump)
@@ -163,10 +186,12 @@ def main() -> None:
         finally:
             nlu.close()
     print(f"\n## dev ({dev['n']} real questions, {dev['labelled']} with labelled articles)\n")
-    print("| hit@1 | hit@3 | unique opening | median chars | p90 chars | \"no basis\" | cases opened | p95 reply ms |")
+    print('| hit@1 | hit@3 | unique opening | median chars | p90 chars | "no basis" | cases opened | p95 reply ms |')
     print("|---|---|---|---|---|---|---|---|")
-    print(f"| {dev['hit@1']:.3f} | {dev['hit@3']:.3f} | {dev['unique_opening']:.3f} | {dev['median_chars']:.0f} | "
-          f"{dev['p90_chars']:.0f} | {dev['no_basis']} | {dev['cases']} | {dev['p95_ms']:.0f} |")
+    print(
+        f"| {dev['hit@1']:.3f} | {dev['hit@3']:.3f} | {dev['unique_opening']:.3f} | {dev['median_chars']:.0f} | "
+        f"{dev['p90_chars']:.0f} | {dev['no_basis']} | {dev['cases']} | {dev['p95_ms']:.0f} |"
+    )
     print("reply kinds: " + ", ".join(f"{k} {v}" for k, v in dev["kinds"].most_common()))
     print(f"\n## own held-out phrasings ({held['n']}, written with the cards, never trained on)\n")
     print("| right card first | right card in top 3 | answered with it | answered with it, incl. “您问的应该是” |")

@@ -1,4 +1,5 @@
 """Shared helpers for the benchmarks: machine facts, percentiles, dev set."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,6 @@ def median(samples: list[float]) -> float:
 
 def load_dev(path: Path = DEV_SET) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
 
 
 def load_heldout() -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ trained Rasa NLU, the knowledge base, triage). Reported: cases opened without a 
 accept (a question turned into a case), cases missed (a request or a danger not escalated), and what
 the questions got (an answer, an answer with choices, choices and the offer of a person).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +56,10 @@ def main() -> None:
     kinds = collections.Counter(reply.kind for reply in questions)
     print("\n| messages | cases expected | cases opened | opened without a reason | missed |")
     print("|---|---|---|---|---|")
-    print(f"| {len(rows)} | {sum(r['expect_case'] for r in rows)} | {sum(reply.escalate for _, reply in outcomes)} | "
-          f"{len(unwarranted)} | {len(missed)} |")
+    print(
+        f"| {len(rows)} | {sum(r['expect_case'] for r in rows)} | {sum(reply.escalate for _, reply in outcomes)} | "
+        f"{len(unwarranted)} | {len(missed)} |"
+    )
     print("\nwhat the 120 questions got: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
     for r, reply in unwarranted:
         print(f"  opened without a reason: {r['text']} → {reply.reasons}")

@@ -11,6 +11,7 @@ highest open-loop arrival rate (fresh users, one message each) whose turn latenc
 
     .venvs/app/bin/python bench/load.py [--levels 10 50 100] [--duration 30] [--ceiling-rates 2 4 6 8 10 12 16]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,9 +32,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.core.settings import Settings  # noqa: E402
+from api.ops.launcher import free_port  # noqa: E402
 from phrasebook import say  # noqa: E402
 from tests.support.fake_cs import FakeCustomerService  # noqa: E402
-from tests.support.processes import AppServer, BotStack, free_port, latest_model  # noqa: E402
+from tests.support.processes import AppServer, BotStack, latest_model  # noqa: E402
 from tests.support.wechat_sim import ATTEMPT_TIMEOUT_S, RETRIES, WeChatPlatform  # noqa: E402
 
 TOKEN, APPID, SECRET = "benchToken", "wxbench0000000001", "bench-secret"
@@ -154,8 +156,10 @@ def duplicates(app: AppServer, fake: FakeCustomerService, run: Run) -> int:
     for payload in list(fake.pushes):
         pushed[payload["touser"]] = pushed.get(payload["touser"], 0) + 1
     for openid, sent in run.sent_by_user.items():
-        stored = app.rows("SELECT count(*) FROM conversation_messages WHERE channel = 'wechat' AND user_id = :u "
-                          "AND direction = 'in'", u=openid)[0][0]
+        stored = app.rows(
+            "SELECT count(*) FROM conversation_messages WHERE channel = 'wechat' AND user_id = :u AND direction = 'in'",
+            u=openid,
+        )[0][0]
         rows = app.rows("SELECT count(*) FROM wechat_outbox WHERE openid = :u AND status = 'sent'", u=openid)[0][0]
         count += max(0, stored - sent) + max(0, pushed.get(openid, 0) - rows)
     return count
@@ -222,13 +226,21 @@ def summary(run: Run) -> dict:
 
 
 def machine_facts() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
     load = os.getloadavg()
-    return (f"machine: {cpu}, {os.cpu_count()} cores, {mem_kib / 2**20:.1f} GiB RAM, load average "
-            f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} at start; Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"machine: {cpu}, {os.cpu_count()} cores, {mem_kib / 2**20:.1f} GiB RAM, load average "
+        f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} at start; Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 async def bench(args: argparse.Namespace) -> None:
@@ -239,9 +251,15 @@ async def bench(args: argparse.Namespace) -> None:
     pushes = Pushes(asyncio.get_running_loop())
     fake = FakeCustomerService(APPID, SECRET, on_push=pushes.record).start()
     settings = Settings(
-        var_dir=var_dir, port=free_port(), rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_server_port=free_port(), wechat_token=TOKEN, wechat_appid=APPID, wechat_app_secret=SECRET,
-        wechat_api_base=fake.url, chat_rate_limit_per_min=args.rate_limit,
+        var_dir=var_dir,
+        port=free_port(),
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        action_server_port=free_port(),
+        wechat_token=TOKEN,
+        wechat_appid=APPID,
+        wechat_app_secret=SECRET,
+        wechat_api_base=fake.url,
+        chat_rate_limit_per_min=args.rate_limit,
     )
     print(machine_facts())
     print(f"model: {model.name}; app, Rasa and the action server on 127.0.0.1; SQLite in {var_dir}")
@@ -281,8 +299,10 @@ async def ceiling(app: AppServer, fake: FakeCustomerService, pushes: Pushes, arg
         await asyncio.sleep(2.0)
         s = summary(run)
         dup = duplicates(app, fake, run)
-        print(f"{rate:>7} {s['messages']:>5} {s['p50']:>7.3f} {s['p95']:>7.3f} {s['msgs_per_s']:>7.2f} "
-              f"{s['lost']:>5} {dup:>4}")
+        print(
+            f"{rate:>7} {s['messages']:>5} {s['p50']:>7.3f} {s['p95']:>7.3f} {s['msgs_per_s']:>7.2f} "
+            f"{s['lost']:>5} {dup:>4}"
+        )
         if s["p95"] >= 1.0 or s["lost"]:
             break
         best = rate
@@ -291,19 +311,25 @@ async def ceiling(app: AppServer, fake: FakeCustomerService, pushes: Pushes, arg
 
 def print_level(users: int, s: dict, dup: int, usage: dict) -> None:
     cpu = ", ".join(f"{name} {pct:.0f}% CPU / {rss:.0f} MiB" for name, (pct, rss) in usage.items())
-    print(f"{users} users: {s['messages']} messages, p95 {s['p95']:.3f} s, lost {s['lost']}, dup {dup}, "
-          f"rate-limited {s['limited']}; {cpu}")
+    print(
+        f"{users} users: {s['messages']} messages, p95 {s['p95']:.3f} s, lost {s['lost']}, dup {dup}, "
+        f"rate-limited {s['limited']}; {cpu}"
+    )
 
 
 def print_table(rows: list) -> None:
-    print("\n| users | msgs | p50 s | p95 s | p99 s | msgs/s | passive | pushed | lost | dup | retried "
-          "| app CPU % | app peak MiB | rasa CPU % | actions CPU % |")
+    print(
+        "\n| users | msgs | p50 s | p95 s | p99 s | msgs/s | passive | pushed | lost | dup | retried "
+        "| app CPU % | app peak MiB | rasa CPU % | actions CPU % |"
+    )
     print("|" + "---|" * 15)
     for users, s, dup, usage in rows:
         app_cpu, app_rss = usage["app"]
-        print(f"| {users} | {s['messages']} | {s['p50']:.3f} | {s['p95']:.3f} | {s['p99']:.3f} | "
-              f"{s['msgs_per_s']:.2f} | {s['passive']} | {s['pushed']} | {s['lost']} | {dup} | {s['retried']} | "
-              f"{app_cpu:.0f} | {app_rss:.0f} | {usage['rasa'][0]:.0f} | {usage['actions'][0]:.0f} |")
+        print(
+            f"| {users} | {s['messages']} | {s['p50']:.3f} | {s['p95']:.3f} | {s['p99']:.3f} | "
+            f"{s['msgs_per_s']:.2f} | {s['passive']} | {s['pushed']} | {s['lost']} | {dup} | {s['retried']} | "
+            f"{app_cpu:.0f} | {app_rss:.0f} | {usage['rasa'][0]:.0f} | {usage['actions'][0]:.0f} |"
+        )
 
 
 def main() -> None:

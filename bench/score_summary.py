@@ -1,7 +1,8 @@
 """Figures of a rubric scores file (bench/results/answer_rubric_scores.jsonl by default).
 
-    .venvs/app/bin/python bench/score_summary.py [FILE]
+.venvs/app/bin/python bench/score_summary.py [FILE]
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ def main() -> None:
     print(f"{n} replies scored ({path.name})\n")
     print("| answers = 2 | mean answers | correct | mean cites_relevant | triage_ok | phone_ok |")
     print("|---|---|---|---|---|---|")
-    print(f"| {share('answers', 2):.3f} | {sum(r['answers'] for r in rows) / n:.2f} | {share('correct'):.3f} | "
-          f"{sum(r['cites_relevant'] for r in rows) / n:.2f} | {share('triage_ok'):.3f} | {share('phone_ok'):.3f} |")
+    print(
+        f"| {share('answers', 2):.3f} | {sum(r['answers'] for r in rows) / n:.2f} | {share('correct'):.3f} | "
+        f"{sum(r['cites_relevant'] for r in rows) / n:.2f} | {share('triage_ok'):.3f} | {share('phone_ok'):.3f} |"
+    )
 
 
 if __name__ == "__main__":

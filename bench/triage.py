@@ -2,6 +2,7 @@
 
 Usage: .venvs/app/bin/python bench/triage.py [--split dev|dev2|blind2] [--errors]
 """
+
 from __future__ import annotations
 
 import argparse

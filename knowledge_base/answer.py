@@ -11,6 +11,7 @@
 - A message that asks two things gets both cards.
 Every cited article is checked against the serving index: it must exist and be in force.
 """
+
 from __future__ import annotations
 
 import re
@@ -70,8 +71,9 @@ def book_title(law: str) -> str:
     return "《" + law.replace("《", "〈").replace("》", "〉") + "》"
 
 
-def compose(retriever: Retriever, text: str, intent: str | None, entities: list[dict],
-            intent_confidence: float = 0.0) -> Answer:
+def compose(
+    retriever: Retriever, text: str, intent: str | None, entities: list[dict], intent_confidence: float = 0.0
+) -> Answer:
     result = retriever.search(text, intent=intent, k=8, intent_confidence=intent_confidence)
     facts = question_facts.analyse(text)
     city = _other_city(entities)
@@ -82,16 +84,22 @@ def compose(retriever: Retriever, text: str, intent: str | None, entities: list[
     elif best is not None and best.probability >= PROBABLE_P:
         answer = _one_card(retriever, best, facts, city, result)
     elif intent == OUT_OF_SCOPE and not _speaks_of_work(retriever, text):
-        answer = Answer(kind="referral", text=say("answer.out_of_scope"), citations=[], confidence=result.confidence,
-                        hits=result.hits)
+        answer = Answer(
+            kind="referral",
+            text=say("answer.out_of_scope"),
+            citations=[],
+            confidence=result.confidence,
+            hits=result.hits,
+        )
     else:
         answer = _unsure(retriever, result, intent)
     answer.facts = facts.known()  # kept for the conversation: calculators and follow-ups use them
     return answer
 
 
-def _one_card(retriever: Retriever, hit: CardHit, facts: question_facts.QuestionFacts, city: str | None,
-              result: SearchResult) -> Answer:
+def _one_card(
+    retriever: Retriever, hit: CardHit, facts: question_facts.QuestionFacts, city: str | None, result: SearchResult
+) -> Answer:
     card, certain = hit.card, hit.probability >= ANSWER_P
     personal = question_facts.apply(card.facts, facts)
     lead = (personal or "") + card.answer
@@ -106,22 +114,46 @@ def _one_card(retriever: Retriever, hit: CardHit, facts: question_facts.Question
     text = _bubble(parts, card.steps, closing="" if referral else None)  # a referral is no legal advice
     kind = "referral" if referral else "card" if certain else "probable"
     citations = _card_citations(retriever, [card]) if certain else _hit_citations(retriever, result.hits, card)
-    return Answer(kind=kind, text=text, citations=citations, confidence=hit.probability, cards=[card.id],
-                  options=[] if certain else _options(result.cards[1:]), calculator=card.calculator,
-                  facts=facts.known(), hits=result.hits)
+    return Answer(
+        kind=kind,
+        text=text,
+        citations=citations,
+        confidence=hit.probability,
+        cards=[card.id],
+        options=[] if certain else _options(result.cards[1:]),
+        calculator=card.calculator,
+        facts=facts.known(),
+        hits=result.hits,
+    )
 
 
-def _two_cards(retriever: Retriever, first: CardHit, second: CardHit, facts: question_facts.QuestionFacts,
-               city: str | None, result: SearchResult) -> Answer:
-    parts = [(question_facts.apply(first.card.facts, facts) or "") + first.card.answer,
-             say("answer.second_heading", question=second.card.question)
-             + (question_facts.apply(second.card.facts, facts) or "") + second.card.answer]
+def _two_cards(
+    retriever: Retriever,
+    first: CardHit,
+    second: CardHit,
+    facts: question_facts.QuestionFacts,
+    city: str | None,
+    result: SearchResult,
+) -> Answer:
+    parts = [
+        (question_facts.apply(first.card.facts, facts) or "") + first.card.answer,
+        say("answer.second_heading", question=second.card.question)
+        + (question_facts.apply(second.card.facts, facts) or "")
+        + second.card.answer,
+    ]
     if city:
         parts.append(say("answer.other_city", city=city))
     steps = list(dict.fromkeys(first.card.steps[:2] + second.card.steps[:2]))
-    return Answer(kind="cards", text=_bubble(parts, steps), citations=_card_citations(retriever, [first.card, second.card]),
-                  confidence=min(first.probability, second.probability), cards=[first.card.id, second.card.id],
-                  calculator=first.card.calculator or second.card.calculator, facts=facts.known(), hits=result.hits)
+    return Answer(
+        kind="cards",
+        text=_bubble(parts, steps),
+        citations=_card_citations(retriever, [first.card, second.card]),
+        confidence=min(first.probability, second.probability),
+        cards=[first.card.id, second.card.id],
+        calculator=first.card.calculator or second.card.calculator,
+        facts=facts.known(),
+        hits=result.hits,
+    )
 
 
 def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> Answer:
@@ -131,8 +163,15 @@ def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> A
     steps = (topic_steps or retriever.domain.default_next_steps)[:2]
     text = _bubble([lead], steps, closing=say("answer.offer_human"))
     citations = [dict(c, relevance="possible") for c in _hit_citations(retriever, result.hits, None)[:3]]
-    return Answer(kind="unsure", text=text, citations=citations, confidence=result.cards[0].probability
-                  if result.cards else 0.0, options=_options(result.cards), reasons=[UNSURE_REASON], hits=result.hits)
+    return Answer(
+        kind="unsure",
+        text=text,
+        citations=citations,
+        confidence=result.cards[0].probability if result.cards else 0.0,
+        options=_options(result.cards),
+        reasons=[UNSURE_REASON],
+        hits=result.hits,
+    )
 
 
 def _bubble(parts: list[str], steps: list[str], closing: str | None = None) -> str:
@@ -169,12 +208,16 @@ def _hit_citations(retriever: Retriever, hits: list[Hit], card: AnswerCard | Non
 
 
 def _options(cards: list[CardHit]) -> list[dict]:
-    return [{"title": c.card.question, "payload": f"/ask_card{{\"card\":\"{c.id}\"}}"}
-            for c in cards if c.probability >= OPTION_P][:MAX_OPTIONS]
+    return [
+        {"title": c.card.question, "payload": f'/ask_card{{"card":"{c.id}"}}'}
+        for c in cards
+        if c.probability >= OPTION_P
+    ][:MAX_OPTIONS]
 
 
-def _second_question(retriever: Retriever, text: str, intent: str | None, confidence: float,
-                     whole: list[CardHit]) -> CardHit | None:
+def _second_question(
+    retriever: Retriever, text: str, intent: str | None, confidence: float, whole: list[CardHit]
+) -> CardHit | None:
     """A second card when the message asks two things: two parts of it each match a different card."""
     segments = [s.strip() for s in _SEGMENT.split(text) if len(s.strip()) >= MIN_SEGMENT]
     if len(segments) < 2 or not whole:
@@ -204,7 +247,9 @@ def _other_city(entities: list[dict]) -> str | None:
     return None
 
 
-def card_answer(retriever: Retriever, card_id: str, text: str = "", entities: list[dict] | None = None) -> Answer | None:
+def card_answer(
+    retriever: Retriever, card_id: str, text: str = "", entities: list[dict] | None = None
+) -> Answer | None:
     """The answer of one card chosen by the worker (a tapped option), with their facts applied."""
     card = retriever.cards.by_id.get(card_id)
     if card is None:

@@ -1,4 +1,5 @@
 """Okapi BM25 over jieba tokens, as a sparse term-document matrix (fast enough for ~10k articles)."""
+
 from __future__ import annotations
 
 import re

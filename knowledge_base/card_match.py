@@ -8,6 +8,7 @@ and the NLU's intent ranks the candidates and gives each a calibrated probabilit
 card. It is fitted when an index version is built, by asking every phrasing of the bank as a question
 with that phrasing itself left out, so no question the product is measured on is involved.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,17 +22,34 @@ from .cards import AnswerCard, normalise
 
 CANDIDATES = 20  # per signal; the union is ranked by the model
 NEIGHBOURS = 10  # phrasings whose cards vote for a topic when fitting (stands in for the NLU's intent)
-FEATURES = ("dense", "dense_gap", "sparse_rel", "sparse_abs", "same_intent", "intent_confidence",
-            "dense_first", "sparse_first")
+FEATURES = (
+    "dense",
+    "dense_gap",
+    "sparse_rel",
+    "sparse_abs",
+    "same_intent",
+    "intent_confidence",
+    "dense_first",
+    "sparse_first",
+)
 # Before a version is fitted (and for banks too small to fit): dense similarity dominates.
-DEFAULT_COEFS = {"bias": -9.0, "dense": 9.0, "dense_gap": -8.0, "sparse_rel": 1.5, "sparse_abs": 2.0,
-                 "same_intent": 0.8, "intent_confidence": 0.8, "dense_first": 0.8, "sparse_first": 0.5}
+DEFAULT_COEFS = {
+    "bias": -9.0,
+    "dense": 9.0,
+    "dense_gap": -8.0,
+    "sparse_rel": 1.5,
+    "sparse_abs": 2.0,
+    "same_intent": 0.8,
+    "intent_confidence": 0.8,
+    "dense_first": 0.8,
+    "sparse_first": 0.5,
+}
 
 
 def char_grams(text: str) -> list[str]:
     """Character unigrams and bigrams of the normalised text (no spaces, no punctuation)."""
     s = normalise(text)
-    return list(s) + [s[i:i + 2] for i in range(len(s) - 1)]
+    return list(s) + [s[i : i + 2] for i in range(len(s) - 1)]
 
 
 @dataclass
@@ -55,8 +73,13 @@ class _Signals:
 
 
 class CardMatcher:
-    def __init__(self, cards: list[AnswerCard], vectors: dict[str, np.ndarray], embedders: dict,
-                 coefs: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        cards: list[AnswerCard],
+        vectors: dict[str, np.ndarray],
+        embedders: dict,
+        coefs: dict[str, float] | None = None,
+    ) -> None:
         self.cards = cards
         self.by_id = {c.id: c for c in cards}
         self.texts = [p for c in cards for p in c.phrasings]
@@ -66,8 +89,7 @@ class CardMatcher:
         self.bm25 = BM25([char_grams(t) for t in self.texts])
         self.coefs = coefs or dict(DEFAULT_COEFS)
 
-    def match(self, text: str, intent: str | None = None, intent_confidence: float = 0.0,
-              k: int = 5) -> list[CardHit]:
+    def match(self, text: str, intent: str | None = None, intent_confidence: float = 0.0, k: int = 5) -> list[CardHit]:
         """The k best cards, most probable first."""
         if not self.cards:
             return []
@@ -76,8 +98,9 @@ class CardMatcher:
         grams = char_grams(text)
         signals = self._signals(cos, self.bm25.scores(grams), self._sparse_norm(grams))
         ranked = self._rank(signals, intent, intent_confidence)[:k]
-        return [CardHit(self.cards[c], p, float(signals.dense[c]), self.texts[signals.best_phrasing[c]])
-                for c, p in ranked]
+        return [
+            CardHit(self.cards[c], p, float(signals.dense[c]), self.texts[signals.best_phrasing[c]]) for c, p in ranked
+        ]
 
     # --- scoring ------------------------------------------------------------------------------------------
 
@@ -104,10 +127,18 @@ class CardMatcher:
     def _features(self, s: _Signals, cands: np.ndarray, intent: str | None, confidence: float) -> np.ndarray:
         d_top, s_top = float(s.dense.max()), float(s.sparse.max()) or 1.0
         same = np.array([float(self.cards[c].intent == intent) for c in cands])
-        return np.column_stack([
-            s.dense[cands], d_top - s.dense[cands], s.sparse[cands] / s_top,
-            np.minimum(s.sparse[cands] / s.sparse_norm, 1.5), same, same * confidence,
-            (s.dense[cands] >= d_top).astype(float), (s.sparse[cands] >= s_top).astype(float)])
+        return np.column_stack(
+            [
+                s.dense[cands],
+                d_top - s.dense[cands],
+                s.sparse[cands] / s_top,
+                np.minimum(s.sparse[cands] / s.sparse_norm, 1.5),
+                same,
+                same * confidence,
+                (s.dense[cands] >= d_top).astype(float),
+                (s.sparse[cands] >= s_top).astype(float),
+            ]
+        )
 
     def _rank(self, s: _Signals, intent: str | None, confidence: float) -> list[tuple[int, float]]:
         cands = self._candidates(s)
@@ -119,8 +150,13 @@ class CardMatcher:
 
     # --- fitting at build time ----------------------------------------------------------------------------
 
-    def fit(self, seed: int = 7, max_queries: int = 4000, unseen: frozenset[str] | None = None,
-            unseen_vectors: dict[str, np.ndarray] | None = None) -> dict[str, float]:
+    def fit(
+        self,
+        seed: int = 7,
+        max_queries: int = 4000,
+        unseen: frozenset[str] | None = None,
+        unseen_vectors: dict[str, np.ndarray] | None = None,
+    ) -> dict[str, float]:
         """Fit the ranking model on the bank's own phrasings asked as questions, each left out of what it is
         compared with; keeps and returns coefs. A trained embedder has learnt every phrasing, so for it pass
         the phrasings a second model never saw (``unseen``) and that model's vectors (``unseen_vectors``, per

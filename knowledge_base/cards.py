@@ -9,6 +9,7 @@ training data for the NLU and the retriever.
     python -m knowledge_base.cards check            # every card against the schema and the corpus
     python -m knowledge_base.cards show 劳动合同法 47  # an article's text, to write or review a card
 """
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,20 @@ CARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")  # also the file name of a st
 # Forms a card can start; the dialogue fills in what the worker already told (actions/forms).
 CALCULATORS = ("severance", "overtime", "double_wage", "annual_leave", "arbitration")
 # Facts from the question that make an answer concrete (knowledge_base/facts.py fills them in).
-FACTS = ("disability_grade", "severance", "illegal_dismissal", "double_wage", "annual_leave", "maternity_leave",
-         "probation", "unemployment_benefit", "medical_period", "death_benefit", "arbitration_deadline",
-         "overtime_pay")
+FACTS = (
+    "disability_grade",
+    "severance",
+    "illegal_dismissal",
+    "double_wage",
+    "annual_leave",
+    "maternity_leave",
+    "probation",
+    "unemployment_benefit",
+    "medical_period",
+    "death_benefit",
+    "arbitration_deadline",
+    "overtime_pay",
+)
 MIN_VARIANTS = 6
 ANSWER_LIMIT = 160  # characters of the direct answer a worker reads first
 DETAILS_LIMIT = 240
@@ -61,8 +73,13 @@ class AnswerCard:
 
     def to_dict(self) -> dict:
         """The YAML shape (the order staff read it in); empty optional fields are left out."""
-        out: dict = {"id": self.id, "intent": self.intent, "question": self.question, "variants": self.variants,
-                     "answer": self.answer}
+        out: dict = {
+            "id": self.id,
+            "intent": self.intent,
+            "question": self.question,
+            "variants": self.variants,
+            "answer": self.answer,
+        }
         if self.details:
             out["details"] = self.details
         if self.steps:
@@ -82,12 +99,20 @@ def card_from_dict(raw: dict, source_path: str = "") -> AnswerCard:
     question = str(raw.get("question") or (phrasings[0] if phrasings else "")).strip()
     variants = [str(v).strip() for v in raw.get("variants") or phrasings[1:]]
     return AnswerCard(
-        id=str(raw.get("id", "")), intent=str(raw.get("intent") or ""), question=question, variants=variants,
-        answer=_text(raw.get("answer")), details=_text(raw.get("details")),
+        id=str(raw.get("id", "")),
+        intent=str(raw.get("intent") or ""),
+        question=question,
+        variants=variants,
+        answer=_text(raw.get("answer")),
+        details=_text(raw.get("details")),
         steps=[_text(s) for s in raw.get("steps") or []],
         articles=[(str(a["law"]), int(a["article"])) for a in raw.get("articles") or []],
-        related=[str(r) for r in raw.get("related") or []], calculator=raw.get("calculator") or None,
-        facts=raw.get("facts") or None, status=str(raw.get("status") or "in_force"), source_path=source_path)
+        related=[str(r) for r in raw.get("related") or []],
+        calculator=raw.get("calculator") or None,
+        facts=raw.get("facts") or None,
+        status=str(raw.get("status") or "in_force"),
+        source_path=source_path,
+    )
 
 
 def _text(value) -> str:
@@ -174,8 +199,11 @@ def bank_problems(cards: list[AnswerCard], citable: set[tuple[str, int]], topic_
                 problems.append(f"{card.id}: phrasing {phrasing!r} appears twice")
             owner[key] = card.id
     first_words = Counter(opening(c.answer) for c in cards)
-    problems += [f"{c.id}: answer opens like another card: {opening(c.answer)!r}"
-                 for c in cards if first_words[opening(c.answer)] > 1]
+    problems += [
+        f"{c.id}: answer opens like another card: {opening(c.answer)!r}"
+        for c in cards
+        if first_words[opening(c.answer)] > 1
+    ]
     return problems
 
 
@@ -212,8 +240,11 @@ def main(argv: list[str]) -> int:
     for problem in problems:
         print(problem)
     per_intent = Counter(c.intent for c in cards)
-    print(f"{len(cards)} cards, {sum(len(c.variants) for c in cards)} variants; "
-          + ", ".join(f"{k} {v}" for k, v in sorted(per_intent.items())) + f"; {len(problems)} problems")
+    print(
+        f"{len(cards)} cards, {sum(len(c.variants) for c in cards)} variants; "
+        + ", ".join(f"{k} {v}" for k, v in sorted(per_intent.items()))
+        + f"; {len(problems)} problems"
+    )
     return 1 if problems else 0
 
 

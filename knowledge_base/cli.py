@@ -1,4 +1,5 @@
 """Staff tools: `laborbot kb build | add | update | retire | list | search | rollback` (Typer app ``kb_app``)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import index as kb_index
-from .corpus import load_policy_document, split_front_matter
 from .cards import read_card_file
+from .corpus import load_policy_document, split_front_matter
 from .manifest import atomic_write_text, load_manifest, save_manifest
 
 kb_app = typer.Typer(help="知识库管理：构建索引、增删文档、检索测试。", no_args_is_help=True)
@@ -33,8 +34,9 @@ def build_if_needed(settings) -> None:
 
 def _build(full: bool = False, settings=None, progress_file: Path | None = None) -> kb_index.BuildReport:
     settings = settings or _settings()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as bar:
         tasks: dict[str, int] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -42,23 +44,29 @@ def _build(full: bool = False, settings=None, progress_file: Path | None = None)
                 tasks[stage] = bar.add_task(stage, total=max(total, 1))
             bar.update(tasks[stage], completed=done, total=max(total, 1))
             if progress_file is not None:  # read by the /admin job page while this process runs
-                atomic_write_text(progress_file, json.dumps({"stage": stage, "done": done, "total": total},
-                                                            ensure_ascii=False))
+                atomic_write_text(
+                    progress_file, json.dumps({"stage": stage, "done": done, "total": total}, ensure_ascii=False)
+                )
 
         try:
-            report = kb_index.build_index(kb_index.Sources.from_settings(settings), settings.index_dir,
-                                          progress=progress, full=full)
+            report = kb_index.build_index(
+                kb_index.Sources.from_settings(settings), settings.index_dir, progress=progress, full=full
+            )
         except kb_index.BuildError as exc:
             console.print(f"[red]构建失败，仍使用原版本 {kb_index.current_version(settings.index_dir)}：{exc}")
             raise typer.Exit(1) from exc
     vectors = "；".join(f"{b} 新向量化 {report.embedded[b]}、复用 {report.reused[b]}" for b in report.embedded)
-    console.print(f"[green]已启用 {report.version}[/]：{report.chunks} 个片段（{vectors}），用时 {report.seconds:.1f} 秒")
+    console.print(
+        f"[green]已启用 {report.version}[/]：{report.chunks} 个片段（{vectors}），用时 {report.seconds:.1f} 秒"
+    )
     return report
 
 
 @kb_app.command()
-def build(full: bool = typer.Option(False, "--full", help="不复用旧向量，全部重新计算"),
-          progress_file: Path = typer.Option(None, "--progress-file", help="把进度以 JSON 写入此文件")) -> None:
+def build(
+    full: bool = typer.Option(False, "--full", help="不复用旧向量，全部重新计算"),
+    progress_file: Path = typer.Option(None, "--progress-file", help="把进度以 JSON 写入此文件"),
+) -> None:
     """构建新版本索引并原子切换（失败时旧版本继续服务）。"""
     _build(full, progress_file=progress_file)
 
@@ -68,7 +76,9 @@ def _install(path: Path, must_exist: bool) -> None:
     if path.suffix == ".md":
         meta, _ = split_front_matter(path.read_text(encoding="utf-8"))
         if meta.get("doc_type", "union_policy") != "union_policy":
-            console.print("[red]只能添加工会政策文档（doc_type: union_policy）；法规文本请放入语料目录并登记 manifest.yml")
+            console.print(
+                "[red]只能添加工会政策文档（doc_type: union_policy）；法规文本请放入语料目录并登记 manifest.yml"
+            )
             raise typer.Exit(2)
         target = settings.kb_docs_dir / "policy" / path.name
         load_policy_document(path, path.parent)  # parse before copying: a broken file never lands
@@ -147,16 +157,25 @@ def list_documents() -> None:
     colours = {"in_force": "green", "repealed": "red"}
     for d in manifest["documents"]:
         status = f"[{colours.get(d['status'], 'yellow')}]{d['status']}[/]"
-        table.add_row(d["short_title"], d["doc_type"], status, d.get("review_date") or d.get("effective_date") or "",
-                      str(d["articles"]), d.get("note") or "")
+        table.add_row(
+            d["short_title"],
+            d["doc_type"],
+            status,
+            d.get("review_date") or d.get("effective_date") or "",
+            str(d["articles"]),
+            d.get("note") or "",
+        )
     console.print(table)
     console.print(f"版本：{', '.join(kb_index.list_versions(settings.index_dir))}（当前 {version}）")
 
 
 @kb_app.command()
-def search(question: str, intent: str = typer.Option(None, help="意图名（taxonomy.yml），用于意图先验"),
-           k: int = typer.Option(5, min=1, max=20), all_status: bool = typer.Option(
-               False, "--all", help="也显示已废止或待核实的条文")) -> None:
+def search(
+    question: str,
+    intent: str = typer.Option(None, help="意图名（taxonomy.yml），用于意图先验"),
+    k: int = typer.Option(5, min=1, max=20),
+    all_status: bool = typer.Option(False, "--all", help="也显示已废止或待核实的条文"),
+) -> None:
     """检索测试：显示得分、置信度以及每条结果的排名理由。"""
     settings = _settings()
     version = kb_index.current_version(settings.index_dir)

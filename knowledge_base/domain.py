@@ -1,4 +1,5 @@
 """Domain data kept as files staff can edit: colloquial->legal expansions, intent priors, next steps."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,16 +25,21 @@ class DomainData:
     default_next_steps: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, data_dir: Path) -> "DomainData":
+    def load(cls, data_dir: Path) -> DomainData:
         """Missing files simply mean no expansion/priors/steps; malformed entries raise."""
+
         def read(name: str) -> dict:
             path = data_dir / name
             return (load_yaml(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
 
-        expansions = {str(k): [str(t) for t in (v or [])] for k, v in (read("expansion.yml").get("expansions") or {}).items()}
+        expansions = {
+            str(k): [str(t) for t in (v or [])] for k, v in (read("expansion.yml").get("expansions") or {}).items()
+        }
         priors = {}
         for intent, rows in (read("priors.yml").get("priors") or {}).items():
-            priors[str(intent)] = [Prior(str(r["law"]), int(r["article"]), float(r.get("weight", 1.0))) for r in rows or []]
+            priors[str(intent)] = [
+                Prior(str(r["law"]), int(r["article"]), float(r.get("weight", 1.0))) for r in rows or []
+            ]
             if any(not 0 < p.weight <= 1 for p in priors[str(intent)]):
                 raise ValueError(f"priors.yml: weight outside (0, 1] for intent {intent}")
         steps_file = read("next_steps.yml")

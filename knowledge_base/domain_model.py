@@ -11,6 +11,7 @@ Recipe (chosen with bench/retrieval.py, which shows it beside BM25 and USE):
   card phrasing -> the articles the card rests on, a statute sentence -> its article.
 Training is seeded, runs on the CPU in well under a minute and is cached by a hash of everything it reads.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,12 @@ import jieba
 import numpy as np
 import torch
 from datasets import Dataset
-from sentence_transformers.sentence_transformer import (SentenceTransformer, SentenceTransformerTrainer,
-                                                        SentenceTransformerTrainingArguments, losses)
+from sentence_transformers.sentence_transformer import (
+    SentenceTransformer,
+    SentenceTransformerTrainer,
+    SentenceTransformerTrainingArguments,
+    losses,
+)
 from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 from sentence_transformers.sentence_transformer.training_args import BatchSamplers
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
@@ -64,7 +69,7 @@ class TrainingInputs:
     topic_examples: list[str]  # NLU examples of the topic intents: vocabulary only
     held_back: frozenset[str] = frozenset()  # phrasings this model must not learn from
 
-    def holding_back(self, phrasings: frozenset[str]) -> "TrainingInputs":
+    def holding_back(self, phrasings: frozenset[str]) -> TrainingInputs:
         return TrainingInputs(self.cards, self.articles, self.topic_examples, phrasings)
 
     def fingerprint(self) -> str:
@@ -101,7 +106,7 @@ def training_pairs(inputs: TrainingInputs, rng: random.Random) -> list[tuple[str
 def held_back_variants(cards: list[AnswerCard]) -> frozenset[str]:
     """The variants a second, fitting model does not learn from: the card ranker (card_match.py) is fitted on
     them, so it learns how the trained model scores a phrasing it has never seen, as a worker's will be."""
-    return frozenset(v for card in cards for v in card.variants[HOLD_BACK_EVERY // 2::HOLD_BACK_EVERY])
+    return frozenset(v for card in cards for v in card.variants[HOLD_BACK_EVERY // 2 :: HOLD_BACK_EVERY])
 
 
 def vocabulary(texts: list[str]) -> list[str]:
@@ -128,11 +133,18 @@ def initial_vectors(vocab: list[str]) -> np.ndarray:
 def word_tokenizer(vocab: list[str]) -> Tokenizer:
     """Greedy longest-match segmentation over the vocabulary (forward maximum matching), in a `tokenizers`
     WordPiece model without a continuation prefix, so a word has one vector wherever it occurs."""
-    tokenizer = Tokenizer(models.WordPiece({w: i for i, w in enumerate(vocab)}, unk_token=UNK,
-                                           continuing_subword_prefix="", max_input_chars_per_word=10_000))
+    tokenizer = Tokenizer(
+        models.WordPiece(
+            {w: i for i, w in enumerate(vocab)},
+            unk_token=UNK,
+            continuing_subword_prefix="",
+            max_input_chars_per_word=10_000,
+        )
+    )
     tokenizer.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
-    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation(), pre_tokenizers.Digits(individual_digits=True)])
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation(), pre_tokenizers.Digits(individual_digits=True)]
+    )
     return tokenizer
 
 
@@ -149,26 +161,45 @@ def train(inputs: TrainingInputs, out_dir: Path, progress: Progress | None = Non
     texts += list(inputs.articles.values()) + inputs.topic_examples
     progress(TRAINING_STAGE, 0, 1)
     vocab = vocabulary(texts)
-    model = SentenceTransformer(modules=[StaticEmbedding(word_tokenizer(vocab), embedding_weights=initial_vectors(vocab))],
-                                device="cpu")
+    model = SentenceTransformer(
+        modules=[StaticEmbedding(word_tokenizer(vocab), embedding_weights=initial_vectors(vocab))], device="cpu"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         args = SentenceTransformerTrainingArguments(
-            output_dir=scratch, num_train_epochs=EPOCHS, per_device_train_batch_size=BATCH,
-            learning_rate=LEARNING_RATE, warmup_steps=0.1, batch_sampler=BatchSamplers.NO_DUPLICATES,
-            save_strategy="no", logging_strategy="no", seed=SEED, data_seed=SEED, report_to=[], use_cpu=True,
-            dataloader_num_workers=0, disable_tqdm=True)
+            output_dir=scratch,
+            num_train_epochs=EPOCHS,
+            per_device_train_batch_size=BATCH,
+            learning_rate=LEARNING_RATE,
+            warmup_steps=0.1,
+            batch_sampler=BatchSamplers.NO_DUPLICATES,
+            save_strategy="no",
+            logging_strategy="no",
+            seed=SEED,
+            data_seed=SEED,
+            report_to=[],
+            use_cpu=True,
+            dataloader_num_workers=0,
+            disable_tqdm=True,
+        )
         data = Dataset.from_dict({"anchor": [a for a, _ in pairs], "positive": [p for _, p in pairs]})
-        trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=data,
-                                             loss=losses.MultipleNegativesRankingLoss(model),
-                                             callbacks=[_ReportSteps(progress)])
+        trainer = SentenceTransformerTrainer(
+            model=model,
+            args=args,
+            train_dataset=data,
+            loss=losses.MultipleNegativesRankingLoss(model),
+            callbacks=[_ReportSteps(progress)],
+        )
         trainer.remove_callback(PrinterCallback)  # the build reports progress itself
         try:
             trainer.train()
         finally:
             torch.set_num_threads(serving_threads)
     model.save(str(out_dir))
-    (out_dir / DONE_MARKER).write_text(json.dumps({"recipe": RECIPE, "pairs": len(pairs), "vocabulary": len(vocab),
-                                                   "fingerprint": inputs.fingerprint()}))
+    (out_dir / DONE_MARKER).write_text(
+        json.dumps(
+            {"recipe": RECIPE, "pairs": len(pairs), "vocabulary": len(vocab), "fingerprint": inputs.fingerprint()}
+        )
+    )
     return out_dir
 
 

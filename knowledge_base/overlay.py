@@ -9,6 +9,7 @@
 
 The web app writes these files (api/admin); the build only reads them.
 """
+
 from __future__ import annotations
 
 import re
@@ -79,7 +80,9 @@ def load_policy_documents(kb_docs_dir: Path, overlay_dir: Path | None) -> list[D
     docs = [load_policy_document(path, root) for path, root in policy_paths(kb_docs_dir, overlay_dir).values()]
     titles = [d.short_title for d in docs]
     if len(titles) != len(set(titles)):
-        raise ValueError(f"duplicate policy document short titles: {sorted({t for t in titles if titles.count(t) > 1})}")
+        raise ValueError(
+            f"duplicate policy document short titles: {sorted({t for t in titles if titles.count(t) > 1})}"
+        )
     return docs
 
 
@@ -101,5 +104,8 @@ def load_cards(kb_docs_dir: Path, overlay_dir: Path | None) -> list[AnswerCard]:
 def overlay_files(overlay_dir: Path | None) -> list[Path]:
     if overlay_dir is None or not overlay_dir.exists():
         return []
-    return [*sorted(overlay_dir.glob("policy/*.md")), *sorted(overlay_dir.glob("faq/*.yml")),
-            overlay_dir / CORPUS_STATUS_FILE]
+    return [
+        *sorted(overlay_dir.glob("policy/*.md")),
+        *sorted(overlay_dir.glob("faq/*.yml")),
+        overlay_dir / CORPUS_STATUS_FILE,
+    ]

@@ -1,6 +1,7 @@
 """Retrieval over one index version: the answer card that answers the question (card_match.py), and the
 statute articles behind it by a hybrid of BM25 + dense backends with reciprocal rank fusion, colloquial->legal
 query expansion, intent priors, and the matched cards, cases and policy texts voting for the articles they cite."""
+
 from __future__ import annotations
 
 import json
@@ -89,7 +90,9 @@ class Retriever:
         self.cards = CardMatcher(
             read_cards(version_dir),
             {name: np.load(version_dir / meta["cards_file"]) for name, meta in self.manifest["backends"].items()},
-            self.embedders, self.manifest.get("card_ranker"))
+            self.embedders,
+            self.manifest.get("card_ranker"),
+        )
         self._article_ids: dict[tuple[str, int], int] = {}
         for c in self.chunks:
             if c.kind == "article" and c.number is not None:
@@ -99,8 +102,15 @@ class Retriever:
         cid = self._article_ids.get((law, number))
         return None if cid is None else self.chunks[cid]
 
-    def search(self, text: str, intent: str | None = None, k: int = 5, include_uncitable: bool = False,
-               components: Components | None = None, intent_confidence: float = 0.0) -> SearchResult:
+    def search(
+        self,
+        text: str,
+        intent: str | None = None,
+        k: int = 5,
+        include_uncitable: bool = False,
+        components: Components | None = None,
+        intent_confidence: float = 0.0,
+    ) -> SearchResult:
         comp = components or Components()
         cards = self.cards.match(text, intent, intent_confidence) if comp.cards else []
         expansions = self.domain.expand(text) if comp.expansion else []
@@ -108,8 +118,10 @@ class Retriever:
         q_tokens = tokenize(text)
         if comp.bm25:
             self._bm25_votes(votes, q_tokens, expansions)
-        top_cosines = [self._dense_votes(votes, name, text, expansions)
-                       for name in (comp.dense if comp.dense is not None else tuple(self.dense))]
+        top_cosines = [
+            self._dense_votes(votes, name, text, expansions)
+            for name in (comp.dense if comp.dense is not None else tuple(self.dense))
+        ]
         if comp.links:
             self._link_votes(votes)
         self._card_votes(votes, cards)
@@ -117,8 +129,9 @@ class Retriever:
             for prior in self.domain.priors.get(intent, []):
                 target = self._article_ids.get((prior.law, prior.article))
                 if target is not None:
-                    votes.add(target, PRIOR_WEIGHT * prior.weight / (RRF_K + 1),
-                              f"意图{intent}先验（权重{prior.weight:g}）")
+                    votes.add(
+                        target, PRIOR_WEIGHT * prior.weight / (RRF_K + 1), f"意图{intent}先验（权重{prior.weight:g}）"
+                    )
         hits, policy_hit = self._collect_hits(votes, k, include_uncitable)
 
         top = hits[0] if hits else None
@@ -132,10 +145,17 @@ class Retriever:
             "oos_top": float(bool(cards) and cards[0].card.intent == OUT_OF_SCOPE and cards[0].probability > 0.5),
         }
         confidence = predict(self.calibration, features) if hits else 0.0
-        return SearchResult(hits=hits, confidence=confidence, low_confidence=confidence < CONFIDENCE_THRESHOLD,
-                            expansions=expansions, cards=cards, features=features, policy_hit=policy_hit)
+        return SearchResult(
+            hits=hits,
+            confidence=confidence,
+            low_confidence=confidence < CONFIDENCE_THRESHOLD,
+            expansions=expansions,
+            cards=cards,
+            features=features,
+            policy_hit=policy_hit,
+        )
 
-    def _bm25_votes(self, votes: "_Votes", q_tokens: list[str], expansions: list[str]) -> None:
+    def _bm25_votes(self, votes: _Votes, q_tokens: list[str], expansions: list[str]) -> None:
         x_tokens = [t for t in tokenize(" ".join(expansions)) if t not in q_tokens]
         scores = self.bm25.scores(q_tokens + x_tokens, {t: EXPANSION_WEIGHT for t in x_tokens})
         top = [int(i) for i in np.argsort(-scores)[:CANDIDATES] if scores[i] > 0]
@@ -145,7 +165,7 @@ class Retriever:
             words = "、".join(t for t in dict.fromkeys(self.chunks[cid].tokens) if t in matched)
             votes.add(cid, 1.0 / (RRF_K + r + 1), f"BM25第{r + 1}名（{words[:40]}）")
 
-    def _dense_votes(self, votes: "_Votes", name: str, text: str, expansions: list[str]) -> float:
+    def _dense_votes(self, votes: _Votes, name: str, text: str, expansions: list[str]) -> float:
         """Vote by one dense backend; returns the cosine of the best in-scope chunk (a confidence signal)."""
         query = text + ("（" + "，".join(expansions) + "）" if expansions else "")
         sims, ids = self.dense[name].search(self.embedders[name].embed_query(query).reshape(1, -1), CANDIDATES)
@@ -155,7 +175,7 @@ class Retriever:
             votes.add(cid, 1.0 / (RRF_K + r + 1), f"{name}第{r + 1}名（相似度{sim:.2f}）")
         return pairs[0][0] if pairs else 0.0
 
-    def _link_votes(self, votes: "_Votes") -> None:
+    def _link_votes(self, votes: _Votes) -> None:
         """Cases and union-policy texts pass part of their score to the statute articles they cite."""
         for cid, score in votes.ranked()[:CANDIDATES]:
             src = self.chunks[cid]
@@ -165,16 +185,19 @@ class Retriever:
                     kind = "案例" if src.kind == "section" else "工会文件"
                     votes.add(target, LINK_WEIGHT * score, f"{kind}「{src.label[:20]}」引用")
 
-    def _card_votes(self, votes: "_Votes", cards: list[CardHit]) -> None:
+    def _card_votes(self, votes: _Votes, cards: list[CardHit]) -> None:
         """The most probable answer cards vote for the articles they rest on, by their probability."""
         for hit in cards[:CARD_VOTERS]:
             for (law, number), decay in zip(hit.card.articles, CARD_ARTICLE_DECAY):
                 target = self._article_ids.get((law, number))
                 if target is not None:
-                    votes.add(target, CARD_WEIGHT * hit.probability * decay / (RRF_K + 1),
-                              f"答案卡「{hit.card.question[:20]}」（{hit.probability:.2f}）")
+                    votes.add(
+                        target,
+                        CARD_WEIGHT * hit.probability * decay / (RRF_K + 1),
+                        f"答案卡「{hit.card.question[:20]}」（{hit.probability:.2f}）",
+                    )
 
-    def _collect_hits(self, votes: "_Votes", k: int, include_uncitable: bool) -> tuple[list[Hit], Hit | None]:
+    def _collect_hits(self, votes: _Votes, k: int, include_uncitable: bool) -> tuple[list[Hit], Hit | None]:
         """Top k distinct articles, plus the best union-policy article wherever it ranked."""
         hits, seen, policy_hit = [], set(), None
         for cid, score in votes.ranked():
@@ -182,9 +205,18 @@ class Retriever:
             if c.kind != "article" or (c.law, c.number) in seen or not (include_uncitable or c.citable):
                 continue
             seen.add((c.law, c.number))
-            hit = Hit(law=c.law, article=c.number, label=c.label, text=c.text, score=score,
-                      why="；".join(votes.reasons[cid]), status=c.status, doc_type=c.doc_type,
-                      citable=c.citable, chunk_id=cid)
+            hit = Hit(
+                law=c.law,
+                article=c.number,
+                label=c.label,
+                text=c.text,
+                score=score,
+                why="；".join(votes.reasons[cid]),
+                status=c.status,
+                doc_type=c.doc_type,
+                citable=c.citable,
+                chunk_id=cid,
+            )
             if policy_hit is None and c.doc_type == "union_policy" and c.citable:
                 policy_hit = hit
             if len(hits) < k:

@@ -1,9 +1,10 @@
 """The knowledge base as the web application uses it: load the serving index version, search, answer.
 
-    kb = KnowledgeBase.load(settings)   # not ready until an index was built (`laborbot kb build`)
-    kb.answer("老板不给工钱怎么办", "wage_arrears", [], intent_confidence=0.9)
-    kb.reload()                         # cheap; picks up a newly swapped-in version, old one serves meanwhile
+kb = KnowledgeBase.load(settings)   # not ready until an index was built (`laborbot kb build`)
+kb.answer("老板不给工钱怎么办", "wage_arrears", [], intent_confidence=0.9)
+kb.reload()                         # cheap; picks up a newly swapped-in version, old one serves meanwhile
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,7 @@ class KnowledgeBase:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, settings, build_if_missing: bool = False) -> "KnowledgeBase":
+    def load(cls, settings, build_if_missing: bool = False) -> KnowledgeBase:
         kb = cls(settings.index_dir)
         if build_if_missing and current_version(kb.index_dir) is None:
             build_index(Sources.from_settings(settings), kb.index_dir)
@@ -70,8 +71,9 @@ class KnowledgeBase:
     def search(self, text: str, intent: str | None = None, k: int = 5) -> list[Hit]:
         return self.search_result(text, intent=intent, k=k).hits
 
-    def answer(self, text: str, intent: str | None, entities: list[dict] | None = None,
-               intent_confidence: float = 0.0) -> Answer:
+    def answer(
+        self, text: str, intent: str | None, entities: list[dict] | None = None, intent_confidence: float = 0.0
+    ) -> Answer:
         return compose(self._require(), text, intent, entities or [], intent_confidence)
 
     def card_answer(self, card_id: str, text: str = "", entities: list[dict] | None = None) -> Answer | None:

@@ -7,6 +7,7 @@ the channels never drift apart. Keys are dotted paths; fields are filled with st
     say("answer.disclaimer")
     say("facts.disability_grade", grade="十", months=7)
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -48,4 +49,4 @@ def options(key: str) -> list:
 def response_texts() -> dict[str, str]:
     """The fixed responses of the dialogue model (utter_* name -> text)."""
     prefix = "responses."
-    return {key[len(prefix):]: text for key, text in _texts().items() if key.startswith(prefix)}
+    return {key[len(prefix) :]: text for key, text in _texts().items() if key.startswith(prefix)}

@@ -3,6 +3,7 @@
 Each collects only the tests written for it, so `pytest` works in either environment and
 scripts/test.sh runs both.
 """
+
 import importlib.util
 
 RASA_ENV_DIRS = ["actions", "dialogue", "components"]

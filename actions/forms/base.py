@@ -1,11 +1,12 @@
 """Table-driven form validation: read the answer to the requested slot, re-ask with an example, let the
 worker leave at any time, and fill slots from facts the worker already gave.
 """
+
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -14,8 +15,8 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.forms.answers import Answer, said_no
-from phrasebook import say
 from actions.forms.questions import QUESTIONS, Question
+from phrasebook import say
 
 # Said on its own, or anywhere in a short message, these leave the form.
 _LEAVE = re.compile(r"退出|不算了|不想算了|先不算|不用算了|取消|结束计算|不填了|不转了|不找律师了")
@@ -23,7 +24,7 @@ _LEAVE_ALONE = re.compile(r"^(算了|不用了|结束|停|停止|不要了|quit|
 SHORT_MESSAGE = 12
 
 
-def wants_to_leave(answer: Answer, question: Optional[Question]) -> bool:
+def wants_to_leave(answer: Answer, question: Question | None) -> bool:
     text = answer.clean
     if _LEAVE_ALONE.match(text) or (len(text) <= SHORT_MESSAGE and _LEAVE.search(text)):
         return True
@@ -43,33 +44,32 @@ class TableFormValidation(FormValidationAction, ABC):
     interrupting_intents: frozenset = frozenset({"request_human", "app_reply"})
 
     @abstractmethod
-    def name(self) -> Text: ...
+    def name(self) -> str: ...
 
-    def slots_to_fill(self, slots: Dict[str, Any]) -> List[str]:
+    def slots_to_fill(self, slots: dict[str, Any]) -> list[str]:
         """The slots still relevant given the answers so far (default: all slots of the form)."""
         return list(self.form_slots)
 
     @property
     @abstractmethod
-    def form_slots(self) -> List[str]: ...
+    def form_slots(self) -> list[str]: ...
 
-    def prefill(self, tracker: Tracker) -> Dict[str, Any]:
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
         """Slot values taken from what the worker said before the form started."""
         return {}
 
-    def announce_prefill(self, values: Dict[str, Any], dispatcher: CollectingDispatcher) -> None:
+    def announce_prefill(self, values: dict[str, Any], dispatcher: CollectingDispatcher) -> None:
         """Tell the worker which facts were taken from earlier messages (default: silently)."""
 
-    def reset_events(self) -> List[EventType]:
+    def reset_events(self) -> list[EventType]:
         return [SlotSet(slot, None) for slot in self.form_slots]
 
-    def answer_events(self, requested: str, answer: Answer, tracker: Tracker) -> List[EventType]:
+    def answer_events(self, requested: str, answer: Answer, tracker: Tracker) -> list[EventType]:
         """The slots the answer to ``requested`` fills (none: it is asked again)."""
         value = QUESTIONS[requested].parse(answer)
         return [] if value is None else [SlotSet(requested, value)]
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
         answer = latest_answer(tracker)
         starting = (tracker.active_loop or {}).get("name") != self.form_name() or requested not in self.form_slots
@@ -79,8 +79,13 @@ class TableFormValidation(FormValidationAction, ABC):
             events = [SlotSet(slot, value) for slot, value in known.items()]
         elif wants_to_leave(answer, QUESTIONS[requested]):
             dispatcher.utter_message(text=say("dialogue.leave_form"))
-            return [*self.reset_events(), SlotSet("expecting", None), SlotSet(REQUESTED_SLOT, None),
-                    ActiveLoop(None), FollowupAction("action_listen")]
+            return [
+                *self.reset_events(),
+                SlotSet("expecting", None),
+                SlotSet(REQUESTED_SLOT, None),
+                ActiveLoop(None),
+                FollowupAction("action_listen"),
+            ]
         elif answer.intent in self.interrupting_intents:
             return []  # nothing extracted: Rasa rejects the form and the rules handle the intent
         else:
@@ -101,11 +106,10 @@ class AskQuestion(Action, ABC):
     @abstractmethod
     def question(self) -> Question: ...
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.question.slot}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(text=self.question.text, buttons=self.question.button_dicts())
         return []
 

@@ -1,8 +1,9 @@
 """Handoff form: what happened, where, and a contact phone only with the worker's explicit consent."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,30 +17,31 @@ from actions.forms.places import find_district
 
 # "转人工", "我要找律师" say nothing about the problem; what is left after removing them might.
 _NOT_A_DESCRIPTION = re.compile(
-    r"转人工|人工客服|人工|真人|找律师|律师|我要|我想|帮我|请|麻烦|转给|工会的?工作人员|电话|手机|号码|我在|[0-9，。,.!！?？\s-]")
+    r"转人工|人工客服|人工|真人|找律师|律师|我要|我想|帮我|请|麻烦|转给|工会的?工作人员|电话|手机|号码|我在|[0-9，。,.!！?？\s-]"
+)
 MIN_DESCRIPTION_CHARS = 8
 
 
 class ValidateHandoffForm(TableFormValidation):
     interrupting_intents = frozenset({"app_reply"})  # asking for a human again just gets the question again
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_handoff_form"
 
     @property
-    def form_slots(self) -> List[str]:
+    def form_slots(self) -> list[str]:
         return ["handoff_description", "district", "phone_consent", "contact_phone"]
 
-    def slots_to_fill(self, slots: Dict[str, Any]) -> List[str]:
+    def slots_to_fill(self, slots: dict[str, Any]) -> list[str]:
         needed = ["handoff_description", "district", "phone_consent"]
         return needed + ["contact_phone"] if slots.get("phone_consent") else needed
 
-    def prefill(self, tracker: Tracker) -> Dict[str, Any]:
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
         request = latest_answer(tracker).text
         if request.startswith("/"):  # a button payload ("/request_human") says nothing about the problem
             request = ""
         question = tracker.get_slot("last_question") or ""
-        found: Dict[str, Any] = {}
+        found: dict[str, Any] = {}
         district = find_district(request) or find_district(question)
         own_words = _NOT_A_DESCRIPTION.sub("", request)
         if district:
@@ -55,8 +57,7 @@ class ValidateHandoffForm(TableFormValidation):
             found["contact_phone"] = phone  # kept only if the worker consents
         return found
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)
         if tracker.slots.get("phone_consent") is False:
             events.insert(0, SlotSet("contact_phone", None))
@@ -68,9 +69,9 @@ class ValidateCallbackForm(TableFormValidation):
 
     interrupting_intents = frozenset({"app_reply"})
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_callback_form"
 
     @property
-    def form_slots(self) -> List[str]:
+    def form_slots(self) -> list[str]:
         return ["contact_phone"]

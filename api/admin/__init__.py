@@ -13,6 +13,7 @@ def mount_admin(app: FastAPI) -> None:
     from api.admin.jobs import IndexJobs
     from api.admin.store import KnowledgeStore
     from api.admin.views import router
+
     settings, sessions = app.state.settings, app.state.sessions
     app.state.admin_store = KnowledgeStore(settings, sessions)
     app.state.index_jobs = IndexJobs(app, settings, sessions)

@@ -19,7 +19,9 @@ from knowledge_base.overlay import corpus_overrides
 
 CARD_INTENTS = sorted(TOPIC_INTENTS) + [OUT_OF_SCOPE]
 # "劳动合同法 第47条", "《劳动合同法》第四十七条", "劳动合同法 47"
-_ARTICLE = re.compile(r"^《?(?:中华人民共和国)?(?P<law>[^》]+?)》?\s*第?\s*(?P<num>[0-9零〇一二三四五六七八九十百千两]+)\s*条?$")
+_ARTICLE = re.compile(
+    r"^《?(?:中华人民共和国)?(?P<law>[^》]+?)》?\s*第?\s*(?P<num>[0-9零〇一二三四五六七八九十百千两]+)\s*条?$"
+)
 _LIST = re.compile(r"[\s,，、;；]+")
 STAFF_MIN_VARIANTS = 3  # a card staff create from unanswered questions may start small; the bank test asks 6
 
@@ -40,12 +42,21 @@ class CardForm:
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_card(cls, raw: dict) -> "CardForm":
+    def from_card(cls, raw: dict) -> CardForm:
         card = card_from_dict(raw)
-        return cls(id=card.id, intent=card.intent, question=card.question, variants="\n".join(card.variants),
-                   answer=card.answer, details=card.details, steps="\n".join(card.steps),
-                   articles="\n".join(f"{law} 第{n}条" for law, n in card.articles), related=" ".join(card.related),
-                   calculator=card.calculator or "", facts=card.facts or "")
+        return cls(
+            id=card.id,
+            intent=card.intent,
+            question=card.question,
+            variants="\n".join(card.variants),
+            answer=card.answer,
+            details=card.details,
+            steps="\n".join(card.steps),
+            articles="\n".join(f"{law} 第{n}条" for law, n in card.articles),
+            related=" ".join(card.related),
+            calculator=card.calculator or "",
+            facts=card.facts or "",
+        )
 
 
 def parse_card(form: CardForm, kb, overlay_dir, known_ids: set[str]) -> dict | None:
@@ -63,7 +74,9 @@ def parse_card(form: CardForm, kb, overlay_dir, known_ids: set[str]) -> dict | N
     if len(form.answer.strip()) < 10:
         form.errors.append("回答太短，请用完整的句子直接回答（至少 10 个字）。")
     elif len(form.answer.strip()) > ANSWER_LIMIT:
-        form.errors.append(f"直接回答最多 {ANSWER_LIMIT} 个字（现在 {len(form.answer.strip())} 个），条件和例外请写在“补充说明”里。")
+        form.errors.append(
+            f"直接回答最多 {ANSWER_LIMIT} 个字（现在 {len(form.answer.strip())} 个），条件和例外请写在“补充说明”里。"
+        )
     if len(form.details.strip()) > DETAILS_LIMIT:
         form.errors.append(f"补充说明最多 {DETAILS_LIMIT} 个字。")
     if len(steps) > MAX_STEPS:
@@ -82,9 +95,19 @@ def parse_card(form: CardForm, kb, overlay_dir, known_ids: set[str]) -> dict | N
         form.errors.append("请至少关联一条现行有效的法律条文作为依据。")
     if form.errors:
         return None
-    raw = {"id": form.id.strip(), "intent": form.intent, "question": question, "variants": variants,
-           "answer": form.answer.strip(), "details": form.details.strip(), "steps": steps, "articles": articles,
-           "related": related, "calculator": form.calculator or None, "facts": form.facts or None}
+    raw = {
+        "id": form.id.strip(),
+        "intent": form.intent,
+        "question": question,
+        "variants": variants,
+        "answer": form.answer.strip(),
+        "details": form.details.strip(),
+        "steps": steps,
+        "articles": articles,
+        "related": related,
+        "calculator": form.calculator or None,
+        "facts": form.facts or None,
+    }
     return card_from_dict(raw).to_dict()
 
 
@@ -126,8 +149,11 @@ def article_problem(kb, overlay_dir, law: str, number: int) -> str | None:
 def card_hits(db: Session, days: int) -> Counter:
     """How often each card answered a worker's message in the last ``days`` days."""
     since = utcnow() - timedelta(days=days)
-    payloads = db.scalars(select(ConversationMessage.payload).where(
-        ConversationMessage.direction == "in", ConversationMessage.created_at >= since))
+    payloads = db.scalars(
+        select(ConversationMessage.payload).where(
+            ConversationMessage.direction == "in", ConversationMessage.created_at >= since
+        )
+    )
     return Counter(card for payload in payloads for card in (payload or {}).get("cards") or [])
 
 

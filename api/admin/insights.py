@@ -29,12 +29,16 @@ class Durations:
     p90_min: float | None = None
 
     @classmethod
-    def of(cls, minutes: list[float]) -> "Durations":
+    def of(cls, minutes: list[float]) -> Durations:
         if not minutes:
             return cls()
         ordered = sorted(minutes)
-        return cls(len(ordered), round(statistics.median(ordered), 1), round(statistics.fmean(ordered), 1),
-                   round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 1))
+        return cls(
+            len(ordered),
+            round(statistics.median(ordered), 1),
+            round(statistics.fmean(ordered), 1),
+            round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 1),
+        )
 
 
 @dataclass
@@ -69,7 +73,8 @@ def compute(db: Session, days: int = 30, today: date | None = None) -> Insights:
     day_names = [(first + timedelta(days=i)).isoformat() for i in range(days)]
 
     rows = db.execute(
-        inquiries_query().with_only_columns(ConversationMessage.created_at, ConversationMessage.payload)
+        inquiries_query()
+        .with_only_columns(ConversationMessage.created_at, ConversationMessage.payload)
         .where(ConversationMessage.created_at >= since)
     ).all()
     per_topic_day: Counter = Counter()
@@ -102,10 +107,18 @@ def compute(db: Session, days: int = 30, today: date | None = None) -> Insights:
     if rest:
         per_day["other"] = [sum(per_topic_day[(t, d)] for t in rest) for d in day_names]
     return Insights(
-        days=day_names, per_day=per_day, topic_totals=topics.most_common(), inquiries=len(rows),
-        escalations=len(cases), reasons=reasons.most_common(), to_claim=Durations.of(claim),
-        to_close=Durations.of(close), scores=scores, districts=districts.most_common(10),
-        industries=industries.most_common(10), unclassified=topics.get(UNCLASSIFIED, 0),
+        days=day_names,
+        per_day=per_day,
+        topic_totals=topics.most_common(),
+        inquiries=len(rows),
+        escalations=len(cases),
+        reasons=reasons.most_common(),
+        to_claim=Durations.of(claim),
+        to_close=Durations.of(close),
+        scores=scores,
+        districts=districts.most_common(10),
+        industries=industries.most_common(10),
+        unclassified=topics.get(UNCLASSIFIED, 0),
     )
 
 

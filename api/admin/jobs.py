@@ -29,8 +29,13 @@ from api.users.models import User
 from knowledge_base import index as kb_index
 
 # % of the bar per stage; training the domain model takes most of a build whose card bank changed.
-STAGE_SHARE = {"解析文档": (0, 3), "训练领域向量模型": (3, 60), "分词": (60, 65), "向量化": (65, 92),
-               "置信度校准": (92, 100)}
+STAGE_SHARE = {
+    "解析文档": (0, 3),
+    "训练领域向量模型": (3, 60),
+    "分词": (60, 65),
+    "向量化": (65, 92),
+    "置信度校准": (92, 100),
+}
 
 
 class JobRefused(RuntimeError):
@@ -67,13 +72,21 @@ class BuildJob:
         low, high = next((v for k, v in STAGE_SHARE.items() if stage.startswith(k)), (0, 0))
         share = min(1.0, p.get("done", 0) / max(p.get("total", 1), 1))
         return {
-            "id": self.id, "state": self.state, "stage": stage, "done": p.get("done", 0), "total": p.get("total", 0),
+            "id": self.id,
+            "state": self.state,
+            "stage": stage,
+            "done": p.get("done", 0),
+            "total": p.get("total", 0),
             "percent": 100 if self.state == "succeeded" else round(low + (high - low) * share),
-            "message": self.message, "pid": self.popen.pid if self.popen else None,
-            "started_by": self.actor_name, "started_at": self.started_at.isoformat(timespec="seconds"),
+            "message": self.message,
+            "pid": self.popen.pid if self.popen else None,
+            "started_by": self.actor_name,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
             "elapsed_s": round(self.build_s if self.build_s is not None else time.perf_counter() - self._t0, 1),
-            "build_s": self.build_s, "swap_s": self.swap_s,
-            "version_before": self.version_before, "version_after": self.version_after,
+            "build_s": self.build_s,
+            "swap_s": self.swap_s,
+            "version_before": self.version_before,
+            "version_after": self.version_after,
         }
 
 
@@ -96,18 +109,23 @@ class IndexJobs:
                 raise JobRefused("已有一个重建任务正在进行，请等待它完成。")
             job_id = max(self.jobs, default=0) + 1
             self.work_dir.mkdir(parents=True, exist_ok=True)
-            job = BuildJob(id=job_id, actor_id=actor.id, actor_name=actor.display_name or actor.username,
-                           started_at=datetime.now(timezone.utc),
-                           progress_file=self.work_dir / f"build-{os.getpid()}-{job_id}.json",
-                           log_file=self.work_dir / f"build-{os.getpid()}-{job_id}.log",
-                           version_before=kb_index.current_version(self.settings.index_dir))
+            job = BuildJob(
+                id=job_id,
+                actor_id=actor.id,
+                actor_name=actor.display_name or actor.username,
+                started_at=datetime.now(timezone.utc),
+                progress_file=self.work_dir / f"build-{os.getpid()}-{job_id}.json",
+                log_file=self.work_dir / f"build-{os.getpid()}-{job_id}.log",
+                version_before=kb_index.current_version(self.settings.index_dir),
+            )
             job.progress_file.unlink(missing_ok=True)
             cmd = [sys.executable, "-m", "knowledge_base.cli", "build", "--progress-file", str(job.progress_file)]
             if full:
                 cmd.append("--full")
             with job.log_file.open("w", encoding="utf-8") as log:
-                job.popen = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=self._env(), stdout=log,
-                                             stderr=subprocess.STDOUT, start_new_session=True)
+                job.popen = subprocess.Popen(
+                    cmd, cwd=PROJECT_ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                )
             self.jobs[job_id] = job
         self._audit(actor.id, "build_start", f"索引重建任务 #{job_id}", full=full, pid=job.popen.pid)
         return job
@@ -123,8 +141,14 @@ class IndexJobs:
             job.swap_s = round(time.perf_counter() - started, 3)
             job.state, job.version_after = "succeeded", after
             job.message = f"已启用新版本 {after}，用时 {job.build_s:.1f} 秒，切换 {job.swap_s:.2f} 秒。"
-            self._audit(job.actor_id, "build_done", f"索引重建任务 #{job.id}", version=after,
-                        build_s=job.build_s, swap_s=job.swap_s)
+            self._audit(
+                job.actor_id,
+                "build_done",
+                f"索引重建任务 #{job.id}",
+                version=after,
+                build_s=job.build_s,
+                swap_s=job.swap_s,
+            )
         else:
             job.state = "failed"
             job.message = self._failure(code, job) + f" 仍在使用原版本 {job.version_before or '（无）'}。"
@@ -151,9 +175,14 @@ class IndexJobs:
             except (OSError, ValueError):
                 continue
             created = manifest.get("created")
-            out.append({"version": name, "created": datetime.fromisoformat(created) if created else None,
-                        "counts": manifest.get("counts", {}),
-                        "current": name == current})
+            out.append(
+                {
+                    "version": name,
+                    "created": datetime.fromisoformat(created) if created else None,
+                    "counts": manifest.get("counts", {}),
+                    "current": name == current,
+                }
+            )
         return out
 
     def _swap(self) -> None:
@@ -168,9 +197,15 @@ class IndexJobs:
     def _env(self) -> dict[str, str]:
         """The build reads exactly the app's sources and writes the app's index, whatever the environment says."""
         s = self.settings
-        return {**os.environ, "LABORBOT_VAR_DIR": str(s.var_dir), "LABORBOT_INDEX_DIR": str(s.index_dir),
-                "LABORBOT_CORPUS_DIR": str(s.corpus_dir), "LABORBOT_KB_DOCS_DIR": str(s.kb_docs_dir),
-                "LABORBOT_KB_STAFF_DIR": str(s.kb_staff_dir), "PYTHONUNBUFFERED": "1"}
+        return {
+            **os.environ,
+            "LABORBOT_VAR_DIR": str(s.var_dir),
+            "LABORBOT_INDEX_DIR": str(s.index_dir),
+            "LABORBOT_CORPUS_DIR": str(s.corpus_dir),
+            "LABORBOT_KB_DOCS_DIR": str(s.kb_docs_dir),
+            "LABORBOT_KB_STAFF_DIR": str(s.kb_staff_dir),
+            "PYTHONUNBUFFERED": "1",
+        }
 
     @staticmethod
     def _failure(code: int, job: BuildJob) -> str:

@@ -25,17 +25,22 @@ from api.admin.convert import Converted, render
 from api.admin.models import KbItem, KbItemVersion
 from api.conversation.models import utcnow
 from api.users.models import User
+from knowledge_base.cards import CARD_ID, card_from_dict
 from knowledge_base.corpus import load_yaml, split_front_matter
 from knowledge_base.manifest import MANIFEST_PATH, atomic_write_text, load_manifest
-from knowledge_base.cards import CARD_ID, card_from_dict
 from knowledge_base.overlay import CORPUS_STATUS_FILE, RETIRED, UnsafeKey, item_path
 
 POLICY, FAQ, CORPUS = "policy", "faq", "corpus"
 KIND_LABELS = {POLICY: "工会政策文档", FAQ: "答案卡片", CORPUS: "法规语料"}
 DOC_TYPE_LABELS = {
-    "law": "法律", "administrative_regulation": "行政法规", "ministry_rule": "部门规章",
-    "judicial_interpretation": "司法解释", "beijing_local_regulation": "北京地方性法规",
-    "typical_case": "典型案例", "union_policy": "工会政策文档", "faq": "答案卡片",
+    "law": "法律",
+    "administrative_regulation": "行政法规",
+    "ministry_rule": "部门规章",
+    "judicial_interpretation": "司法解释",
+    "beijing_local_regulation": "北京地方性法规",
+    "typical_case": "典型案例",
+    "union_policy": "工会政策文档",
+    "faq": "答案卡片",
 }
 STATUS_LABELS = {"in_force": "有效", "possibly_outdated": "待核实", "repealed": "已废止", RETIRED: "已停用"}
 
@@ -91,14 +96,34 @@ class KnowledgeStore:
         for entry in load_manifest(self.manifest_path):
             item = overrides.get(entry.short_title)
             status = load_yaml(self.current_text(CORPUS, entry.short_title))["status"] if item else entry.status
-            rows.append(self._row(CORPUS, entry.short_title, entry.title, entry.short_title, entry.doc_type, status,
-                                  entry.effective_date or "", item, names))
+            rows.append(
+                self._row(
+                    CORPUS,
+                    entry.short_title,
+                    entry.title,
+                    entry.short_title,
+                    entry.doc_type,
+                    status,
+                    entry.effective_date or "",
+                    item,
+                    names,
+                )
+            )
         for key in self._policy_keys(items):
             meta, _ = split_front_matter(self.current_text(POLICY, key) or "")
-            rows.append(self._row(POLICY, key, str(meta.get("title", key)), str(meta.get("short_title", "")),
-                                  "union_policy", str(meta.get("status", "in_force")),
-                                  str(meta.get("effective_date") or meta.get("review_date") or ""),
-                                  items.get((POLICY, key)), names))
+            rows.append(
+                self._row(
+                    POLICY,
+                    key,
+                    str(meta.get("title", key)),
+                    str(meta.get("short_title", "")),
+                    "union_policy",
+                    str(meta.get("status", "in_force")),
+                    str(meta.get("effective_date") or meta.get("review_date") or ""),
+                    items.get((POLICY, key)),
+                    names,
+                )
+            )
         return rows
 
     def cards(self) -> list[tuple[dict, Row]]:
@@ -110,8 +135,22 @@ class KnowledgeStore:
         out = []
         for key in keys:
             card = self.card(key)
-            out.append((card, self._row(FAQ, key, card_from_dict(card).question or key, key, "faq",
-                                        card.get("status", "in_force"), "", items.get(key), names)))
+            out.append(
+                (
+                    card,
+                    self._row(
+                        FAQ,
+                        key,
+                        card_from_dict(card).question or key,
+                        key,
+                        "faq",
+                        card.get("status", "in_force"),
+                        "",
+                        items.get(key),
+                        names,
+                    ),
+                )
+            )
         return out
 
     def card(self, card_id: str) -> dict | None:
@@ -135,8 +174,10 @@ class KnowledgeStore:
             if item is None:
                 return History(None, [])
             rows = db.execute(
-                select(KbItemVersion, User).outerjoin(User, User.id == KbItemVersion.author_id)
-                .where(KbItemVersion.item_id == item.id).order_by(KbItemVersion.number.desc())
+                select(KbItemVersion, User)
+                .outerjoin(User, User.id == KbItemVersion.author_id)
+                .where(KbItemVersion.item_id == item.id)
+                .order_by(KbItemVersion.number.desc())
             ).all()
             return History(item, [(v, (u.display_name or u.username) if u else "仓库默认") for v, u in rows])
 
@@ -147,7 +188,8 @@ class KnowledgeStore:
                 raise StoreError("该条目还没有修改记录。")
             a, b = self._version(db, item, old), self._version(db, item, new)
         table = difflib.HtmlDiff(tabsize=2, wrapcolumn=60).make_table(
-            a.content.splitlines(), b.content.splitlines(), f"第{old}版", f"第{new}版", context=True, numlines=2)
+            a.content.splitlines(), b.content.splitlines(), f"第{old}版", f"第{new}版", context=True, numlines=2
+        )
         return table.replace('nowrap="nowrap"', "")
 
     # --- changing ---------------------------------------------------------------------------------------
@@ -156,8 +198,9 @@ class KnowledgeStore:
         if doc.meta["short_title"] in self.short_titles():
             raise StoreError(f"简称“{doc.meta['short_title']}”已被其他文档使用，请换一个简称或更新原文档。")
         key = "staff_" + hashlib.sha256(doc.meta["short_title"].encode()).hexdigest()[:12] + ".md"
-        self._commit(actor, POLICY, key, doc.meta["title"], doc.meta["status"], doc.markdown(), "上传",
-                     "upload", filename=key)
+        self._commit(
+            actor, POLICY, key, doc.meta["title"], doc.meta["status"], doc.markdown(), "上传", "upload", filename=key
+        )
         return key
 
     def replace_policy(self, actor: User, key: str, doc: Converted) -> None:
@@ -182,23 +225,43 @@ class KnowledgeStore:
         if not changed:
             raise StoreError("没有修改任何内容。")
         meta.update({k: changes[k] for k in changed})
-        self._commit(actor, POLICY, key, meta["title"], meta.get("status", "in_force"), render(meta, body),
-                     "修改信息：" + "、".join(changed), "edit_meta", fields=changed)
+        self._commit(
+            actor,
+            POLICY,
+            key,
+            meta["title"],
+            meta.get("status", "in_force"),
+            render(meta, body),
+            "修改信息：" + "、".join(changed),
+            "edit_meta",
+            fields=changed,
+        )
 
     def set_status(self, actor: User, kind: str, key: str, retire: bool) -> None:
         action = "retire" if retire else "restore"
         if kind == POLICY:
             meta, body = self.policy_meta(key)
             meta["status"] = RETIRED if retire else "in_force"
-            self._commit(actor, POLICY, key, meta["title"], meta["status"], render(meta, body),
-                         "停用" if retire else "恢复", action)
+            self._commit(
+                actor,
+                POLICY,
+                key,
+                meta["title"],
+                meta["status"],
+                render(meta, body),
+                "停用" if retire else "恢复",
+                action,
+            )
         elif kind == CORPUS:
             entry = next((e for e in load_manifest(self.manifest_path) if e.short_title == key), None)
             if entry is None:
                 raise StoreError("找不到该法规。")
             status = "repealed" if retire else entry.status if entry.status != "repealed" else "in_force"
-            content = yaml.safe_dump({"status": status, "note": "工作人员标记为已废止" if retire else entry.note},
-                                     allow_unicode=True, sort_keys=False)
+            content = yaml.safe_dump(
+                {"status": status, "note": "工作人员标记为已废止" if retire else entry.note},
+                allow_unicode=True,
+                sort_keys=False,
+            )
             self._commit(actor, CORPUS, key, entry.title, status, content, "废止" if retire else "恢复", action)
         elif kind == FAQ:
             card = self.card(key)
@@ -213,13 +276,31 @@ class KnowledgeStore:
         if not CARD_ID.fullmatch(str(card.get("id", ""))):
             raise StoreError("卡片编号只能使用小写字母、数字和连字符（3–80 个字符），例如 wage-late-payment。")
         content = yaml.safe_dump({"cards": [card]}, allow_unicode=True, sort_keys=False, width=1000)
-        self._commit(actor, FAQ, card["id"], card_from_dict(card).question, card.get("status", "in_force"), content,
-                     summary, action)
+        self._commit(
+            actor,
+            FAQ,
+            card["id"],
+            card_from_dict(card).question,
+            card.get("status", "in_force"),
+            content,
+            summary,
+            action,
+        )
 
     # --- internals --------------------------------------------------------------------------------------
 
-    def _commit(self, actor: User, kind: str, key: str, title: str, status: str, content: str, summary: str,
-                action: str, **detail) -> None:
+    def _commit(
+        self,
+        actor: User,
+        kind: str,
+        key: str,
+        title: str,
+        status: str,
+        content: str,
+        summary: str,
+        action: str,
+        **detail,
+    ) -> None:
         with self._sessions() as db:
             item = self._item(db, kind, key)
             if item is None:
@@ -234,10 +315,21 @@ class KnowledgeStore:
                 raise StoreError("内容没有变化。")
             item.current_version += 1
             item.title, item.status, item.updated_by_id, item.updated_at = title[:300], status, actor.id, utcnow()
-            db.add(KbItemVersion(item_id=item.id, number=item.current_version, content=content, summary=summary,
-                                 author_id=actor.id))
-            audit.record(db, actor, action, f"{KIND_LABELS[kind]}：{title}", kind=kind, key=key,
-                         version=item.current_version, **detail)
+            db.add(
+                KbItemVersion(
+                    item_id=item.id, number=item.current_version, content=content, summary=summary, author_id=actor.id
+                )
+            )
+            audit.record(
+                db,
+                actor,
+                action,
+                f"{KIND_LABELS[kind]}：{title}",
+                kind=kind,
+                key=key,
+                version=item.current_version,
+                **detail,
+            )
             db.flush()
             self._write_file(db, kind, key, content)
             db.commit()
@@ -284,10 +376,15 @@ class KnowledgeStore:
             return path.read_text(encoding="utf-8") if path.exists() else None
         if kind == FAQ:
             raw = self._repo_cards().get(key)
-            return yaml.safe_dump({"cards": [dict(raw)]}, allow_unicode=True, sort_keys=False, width=1000) if raw else None
+            return (
+                yaml.safe_dump({"cards": [dict(raw)]}, allow_unicode=True, sort_keys=False, width=1000) if raw else None
+            )
         entry = next((e for e in load_manifest(self.manifest_path) if e.short_title == key), None)
-        return yaml.safe_dump({"status": entry.status, "note": entry.note}, allow_unicode=True,
-                              sort_keys=False) if entry else None
+        return (
+            yaml.safe_dump({"status": entry.status, "note": entry.note}, allow_unicode=True, sort_keys=False)
+            if entry
+            else None
+        )
 
     @staticmethod
     def _file(root: Path, kind: str, key: str) -> Path:
@@ -302,14 +399,24 @@ class KnowledgeStore:
 
     @staticmethod
     def _version(db: Session, item: KbItem, number: int) -> KbItemVersion:
-        version = db.scalar(select(KbItemVersion).where(KbItemVersion.item_id == item.id,
-                                                         KbItemVersion.number == number))
+        version = db.scalar(
+            select(KbItemVersion).where(KbItemVersion.item_id == item.id, KbItemVersion.number == number)
+        )
         if version is None:
             raise StoreError(f"没有第{number}版。")
         return version
 
     @staticmethod
     def _row(kind, key, title, short_title, doc_type, status, effective_date, item, names) -> Row:
-        return Row(kind=kind, key=key, title=title, short_title=short_title, doc_type=doc_type, status=status,
-                   effective_date=effective_date, version=item.current_version if item else None,
-                   editor=names.get(item.updated_by_id, "") if item else "", updated_at=item.updated_at if item else None)
+        return Row(
+            kind=kind,
+            key=key,
+            title=title,
+            short_title=short_title,
+            doc_type=doc_type,
+            status=status,
+            effective_date=effective_date,
+            version=item.current_version if item else None,
+            editor=names.get(item.updated_by_id, "") if item else "",
+            updated_at=item.updated_at if item else None,
+        )

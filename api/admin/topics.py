@@ -14,5 +14,7 @@ UNCLASSIFIED = "unclassified"
 def inquiries_query():
     """Worker messages the bot handled (not a message inside a lawyer's case)."""
     return select(ConversationMessage).where(
-        ConversationMessage.direction == "in", ConversationMessage.author == "worker",
-        ConversationMessage.case_id.is_(None))
+        ConversationMessage.direction == "in",
+        ConversationMessage.author == "worker",
+        ConversationMessage.case_id.is_(None),
+    )

@@ -6,6 +6,7 @@ menu link, or a worker typing the button's words) is matched against the buttons
     /case_status  /withdraw_case                    about the worker's waiting request for a lawyer
     /affirm  /deny  /request_human                  yes, no, a person
 """
+
 from __future__ import annotations
 
 import json
@@ -19,11 +20,13 @@ INTENT_PAYLOADS = frozenset({"affirm", "deny", "request_human"})
 CASE_COMMANDS = frozenset({"case_status", "withdraw_case"})
 # A typed request to run a calculator ("帮我算算加班费").
 _ASKS_TO_CALCULATE = re.compile(r"算一算|算一下|算算|帮我算|计算|给我算")
-_CALCULATOR_WORDS = (("severance", ("经济补偿", "补偿金", "赔偿金", "N+1", "2N", "补偿", "赔偿")),
-                     ("double_wage", ("二倍工资", "双倍工资", "两倍工资", "2倍工资")),
-                     ("overtime", ("加班费", "加班工资", "加班")),
-                     ("annual_leave", ("年休假", "年假")),
-                     ("arbitration", ("仲裁时效", "时效", "仲裁期限")))
+_CALCULATOR_WORDS = (
+    ("severance", ("经济补偿", "补偿金", "赔偿金", "N+1", "2N", "补偿", "赔偿")),
+    ("double_wage", ("二倍工资", "双倍工资", "两倍工资", "2倍工资")),
+    ("overtime", ("加班费", "加班工资", "加班")),
+    ("annual_leave", ("年休假", "年假")),
+    ("arbitration", ("仲裁时效", "时效", "仲裁期限")),
+)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ previous question was about, the facts stated so far, and the buttons the bot la
 Built from the app's own tables (the transcript keeps each worker message's topic and facts), so every app
 worker process sees the same context, and a preview (POST /api/v1/ask) simply has none.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -48,11 +49,15 @@ class TurnContext:
 
 def load_context(db: Session, channel: str, user_id: str) -> TurnContext:
     case: Case | None = active_case(db, channel, user_id)
-    context = TurnContext(case=WaitingCase(case.id, case.status, case.priority, tuple(case.reasons or ()))
-                          if case else None)
-    recent = db.scalars(select(ConversationMessage)
-                        .where(ConversationMessage.channel == channel, ConversationMessage.user_id == user_id)
-                        .order_by(ConversationMessage.id.desc()).limit(RECENT)).all()
+    context = TurnContext(
+        case=WaitingCase(case.id, case.status, case.priority, tuple(case.reasons or ())) if case else None
+    )
+    recent = db.scalars(
+        select(ConversationMessage)
+        .where(ConversationMessage.channel == channel, ConversationMessage.user_id == user_id)
+        .order_by(ConversationMessage.id.desc())
+        .limit(RECENT)
+    ).all()
     for message in recent:  # newest first
         payload = message.payload or {}
         if message.direction == "out" and not context.offered and message.author == "bot":

@@ -25,13 +25,13 @@ ALL_INTENTS = TOPIC_INTENTS | DIALOGUE_INTENTS | {OUT_OF_SCOPE}
 
 # Messages answered with a fixed text: phrasebook entries (phrasebook/zh_CN.yml).
 FIXED_RESPONSES = {
-    "greet": "responses.utter_greet",
-    "goodbye": "responses.utter_goodbye",
-    "thank": "responses.utter_thank",
-    "bot_challenge": "responses.utter_bot_challenge",
+    "greet": "fixed.greet",
+    "goodbye": "fixed.goodbye",
+    "thank": "fixed.thank",
+    "bot_challenge": "fixed.bot_challenge",
     "out_of_scope": "answer.out_of_scope",
-    "affirm": "responses.utter_anything_else",
-    "deny": "responses.utter_anything_else",
+    "affirm": "fixed.anything_else",
+    "deny": "fixed.anything_else",
     "inform": "answer.rephrase",
     # the live bot starts the handoff form, whose first question this is
     "request_human": "forms.handoff_description.text",

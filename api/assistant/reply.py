@@ -5,6 +5,7 @@ One function (``compose_reply``) decides what the bot says; the channels, POST /
 preview all call it, so the preview shows what the live bot answers to a first message. Rasa then runs the
 dialogue around the decision (rules, forms, yes/no questions) and says it (actions/respond.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,11 +25,12 @@ QUESTION_CHARS = 10
 _NO_WORDS = re.compile(r"[\d\W_]*")  # digits and punctuation alone ("2", "？？"): a rating or a slip, no question
 # A short message that leans on the previous question ("那能赔多少？", "那我该找谁？").
 FOLLOW_UP_CHARS = 16
-_FOLLOW_UP = re.compile(r"^(那|那么|那我|那他|那公司|那单位|那如果|如果|要是|还有|然后|这种情况|这样的话|这个)|"
-                        r"(多少|多久|几天|几个月|找谁|去哪|怎么办|怎么弄|怎么算|能赔|赔多少|合法吗|行吗|可以吗)[？?吗呢]*$")
+_FOLLOW_UP = re.compile(
+    r"^(那|那么|那我|那他|那公司|那单位|那如果|如果|要是|还有|然后|这种情况|这样的话|这个)|"
+    r"(多少|多久|几天|几个月|找谁|去哪|怎么办|怎么弄|怎么算|能赔|赔多少|合法吗|行吗|可以吗)[？?吗呢]*$"
+)
 # Kinds Rasa must say whatever the dialogue was doing (sent with the app_reply intent).
-SAID_REGARDLESS = frozenset({"crisis", "crisis_followup", "case_status", "case_withdrawn", "case_open",
-                             "card_option"})
+SAID_REGARDLESS = frozenset({"crisis", "crisis_followup", "case_status", "case_withdrawn", "case_open", "card_option"})
 
 
 class Citation(BaseModel):
@@ -71,9 +73,14 @@ class Reply(BaseModel):
 
     def decision(self) -> dict:
         """What Rasa's action_respond needs to say this reply."""
-        return {"kind": self.kind, "text": self.answer, "intent": self.intent, "expecting": self.expecting,
-                "citations": [c.model_dump() for c in self.citations],
-                "buttons": [b.model_dump() for b in self.buttons]}
+        return {
+            "kind": self.kind,
+            "text": self.answer,
+            "intent": self.intent,
+            "expecting": self.expecting,
+            "citations": [c.model_dump() for c in self.citations],
+            "buttons": [b.model_dump() for b in self.buttons],
+        }
 
     @property
     def said_regardless(self) -> bool:
@@ -99,7 +106,7 @@ class ContractReply(BaseModel):
     reasons: list[str]
 
     @classmethod
-    def of(cls, reply: "Reply") -> "ContractReply":
+    def of(cls, reply: Reply) -> ContractReply:
         return cls.model_validate(reply.model_dump(include=set(cls.model_fields)))
 
 
@@ -112,15 +119,27 @@ class AnswersQuestions(Protocol):
     def card_answer(self, card_id: str, text: str = "", entities: list[dict] | None = None): ...
 
 
-def compose_reply(parsed: ParseResult, kb: AnswersQuestions | None, context: TurnContext | None = None,
-                  command: Command | None = None) -> Reply:
+def compose_reply(
+    parsed: ParseResult, kb: AnswersQuestions | None, context: TurnContext | None = None, command: Command | None = None
+) -> Reply:
     context = context or TurnContext()
     text, intent = parsed.text, parsed.intent
-    verdict = triage(text, intent=intent, user_requested=intent == "request_human" or _named(command, "request_human"),
-                     entities=parsed.entities)
-    reply = Reply(intent=intent, confidence=round(parsed.confidence, 4),
-                  entities=[Entity(**e) for e in parsed.entities], answer="", citations=[],
-                  escalate=verdict.escalate, priority=verdict.priority, reasons=list(verdict.reasons))
+    verdict = triage(
+        text,
+        intent=intent,
+        user_requested=intent == "request_human" or _named(command, "request_human"),
+        entities=parsed.entities,
+    )
+    reply = Reply(
+        intent=intent,
+        confidence=round(parsed.confidence, 4),
+        entities=[Entity(**e) for e in parsed.entities],
+        answer="",
+        citations=[],
+        escalate=verdict.escalate,
+        priority=verdict.priority,
+        reasons=list(verdict.reasons),
+    )
     if verdict.emergency_notice:  # danger now: the hotlines are the first and only bubble
         return _crisis(reply, verdict.emergency_notice)
     if context.case is not None and context.case.crisis:
@@ -137,7 +156,7 @@ def compose_reply(parsed: ParseResult, kb: AnswersQuestions | None, context: Tur
         return reply
     _answer(reply, parsed, kb, context)
     if verdict.escalate and intent != "request_human":  # a risk: the app opens the case; say so
-        reply.answer = f"{reply.answer}\n\n{say('responses.utter_handoff_started')}".strip()
+        reply.answer = f"{reply.answer}\n\n{say('fixed.handoff_started')}".strip()
     if context.case is not None:
         reply.buttons.append(Button(title=options("dialogue.case_buttons")[0], payload="/case_status"))
     return reply
@@ -178,12 +197,19 @@ def _take(reply: Reply, kb_answer) -> None:
     reply.buttons = list(reply.options)
     if kb_answer.calculator:
         label = say(f"calculators.{kb_answer.calculator}")
-        reply.buttons.append(Button(title=say("answer.calculator_button", label=label),
-                                    payload=f'/inform{{"calculator":"{kb_answer.calculator}"}}'))
+        reply.buttons.append(
+            Button(
+                title=say("answer.calculator_button", label=label),
+                payload=f'/inform{{"calculator":"{kb_answer.calculator}"}}',
+            )
+        )
     if reply.kind in ("card", "cards", "probable"):
         helpful, unhelpful, human = options("dialogue.feedback_buttons")
-        reply.buttons += [Button(title=helpful, payload="/affirm"), Button(title=unhelpful, payload="/deny"),
-                          Button(title=human, payload="/request_human")]
+        reply.buttons += [
+            Button(title=helpful, payload="/affirm"),
+            Button(title=unhelpful, payload="/deny"),
+            Button(title=human, payload="/request_human"),
+        ]
         reply.expecting = "feedback"
     elif reply.kind == "unsure":
         reply.buttons.append(Button(title=say("dialogue.human_button"), payload="/affirm"))
@@ -237,8 +263,12 @@ def _command(reply: Reply, command: Command, kb: AnswersQuestions | None, contex
 
     status = say("dialogue.case_status_claimed" if context.case.status == "claimed" else "dialogue.case_status_open")
     reply.kind = "case_status"
-    reply.answer = say("dialogue.case_waiting", case_id=context.case.id, status=status,
-                       sla=duration_text(SLA.get(context.case.priority, SLA["normal"])))
+    reply.answer = say(
+        "dialogue.case_waiting",
+        case_id=context.case.id,
+        status=status,
+        sla=duration_text(SLA.get(context.case.priority, SLA["normal"])),
+    )
     reply.buttons = [Button(title=options("dialogue.case_buttons")[1], payload="/withdraw_case")]
     return reply
 

@@ -30,9 +30,7 @@ def active_case(db: Session, channel: str, user_id: str) -> Case | None:
 def transcript(db: Session, case_id: int) -> list[ConversationMessage]:
     return list(
         db.scalars(
-            select(ConversationMessage)
-            .where(ConversationMessage.case_id == case_id)
-            .order_by(ConversationMessage.id)
+            select(ConversationMessage).where(ConversationMessage.case_id == case_id).order_by(ConversationMessage.id)
         )
     )
 
@@ -41,9 +39,7 @@ def attach_recent_messages(db: Session, case: Case) -> None:
     """A new case takes the worker's messages since their previous case as its transcript."""
     worker = (ConversationMessage.channel == case.channel, ConversationMessage.user_id == case.user_id)
     last_tagged = (
-        db.scalar(
-            select(func.max(ConversationMessage.id)).where(*worker, ConversationMessage.case_id.is_not(None))
-        )
+        db.scalar(select(func.max(ConversationMessage.id)).where(*worker, ConversationMessage.case_id.is_not(None)))
         or 0
     )
     ids = db.scalars(

@@ -166,9 +166,7 @@ class CaseService:
             case.priority, case.priority_rank = details["priority"], PRIORITIES.index(details["priority"])
         case.updated_at = utcnow()
         refresh_summary(db, case)
-        db.add(
-            CaseAuditEntry(case_id=case.id, action="reopen_request", detail={"reasons": details["reasons"]})
-        )
+        db.add(CaseAuditEntry(case_id=case.id, action="reopen_request", detail={"reasons": details["reasons"]}))
         return case.id
 
     def withdraw(self, case_id: int) -> bool:
@@ -179,16 +177,21 @@ class CaseService:
             result = db.execute(
                 update(Case)
                 .where(Case.id == case_id, Case.status.in_(ACTIVE_STATUSES))
-                .values(status=CaseStatus.closed.value, active_key=None, closed_at=now, updated_at=now,
-                        outcome="withdrawn")
+                .values(
+                    status=CaseStatus.closed.value, active_key=None, closed_at=now, updated_at=now, outcome="withdrawn"
+                )
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:
                 db.rollback()
                 return False
             self._end_assignment(db, case_id)
-            db.add_all([CaseStatusChange(case_id=case_id, from_status=was, to_status="closed"),
-                        CaseAuditEntry(case_id=case_id, action="withdraw", detail={})])
+            db.add_all(
+                [
+                    CaseStatusChange(case_id=case_id, from_status=was, to_status="closed"),
+                    CaseAuditEntry(case_id=case_id, action="withdraw", detail={}),
+                ]
+            )
             db.commit()
             return True
 
@@ -209,9 +212,7 @@ class CaseService:
             result = db.execute(
                 update(Case)
                 .where(Case.id == case_id, Case.status == CaseStatus.open.value, Case.claimed_by_id.is_(None))
-                .values(
-                    status=CaseStatus.claimed.value, claimed_by_id=user.id, claimed_at=now, updated_at=now
-                )
+                .values(status=CaseStatus.claimed.value, claimed_by_id=user.id, claimed_at=now, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:
@@ -219,12 +220,8 @@ class CaseService:
                 self._explain_refusal(db, case_id, "该案件已被其他律师认领或已结束")
             db.add_all(
                 [
-                    CaseStatusChange(
-                        case_id=case_id, from_status="open", to_status="claimed", actor_id=user.id
-                    ),
-                    CaseAssignment(
-                        case_id=case_id, lawyer_id=user.id, assigned_by_id=user.id, started_at=now
-                    ),
+                    CaseStatusChange(case_id=case_id, from_status="open", to_status="claimed", actor_id=user.id),
+                    CaseAssignment(case_id=case_id, lawyer_id=user.id, assigned_by_id=user.id, started_at=now),
                     CaseAuditEntry(case_id=case_id, actor_id=user.id, action="claim", detail={}),
                 ]
             )
@@ -232,15 +229,11 @@ class CaseService:
 
     def release(self, case_id: int, user: User) -> None:
         with self._sessions() as db:
-            self._holder_update(
-                db, case_id, user, status=CaseStatus.open.value, claimed_by_id=None, claimed_at=None
-            )
+            self._holder_update(db, case_id, user, status=CaseStatus.open.value, claimed_by_id=None, claimed_at=None)
             self._end_assignment(db, case_id)
             db.add_all(
                 [
-                    CaseStatusChange(
-                        case_id=case_id, from_status="claimed", to_status="open", actor_id=user.id
-                    ),
+                    CaseStatusChange(case_id=case_id, from_status="claimed", to_status="open", actor_id=user.id),
                     CaseAuditEntry(case_id=case_id, actor_id=user.id, action="release", detail={}),
                 ]
             )
@@ -257,9 +250,7 @@ class CaseService:
             db.add_all(
                 [
                     CaseAssignment(case_id=case_id, lawyer_id=target.id, assigned_by_id=user.id),
-                    CaseAuditEntry(
-                        case_id=case_id, actor_id=user.id, action="transfer", detail={"to": target.id}
-                    ),
+                    CaseAuditEntry(case_id=case_id, actor_id=user.id, action="transfer", detail={"to": target.id}),
                 ]
             )
             db.commit()
@@ -307,8 +298,9 @@ class CaseService:
         if outcome not in OUTCOMES:
             raise CaseConflict("请选择结案结果")
         channel, user_id = await asyncio.to_thread(self._record_close, case_id, user, outcome, note.strip())
-        await self._deliver(channel, user_id, Outgoing(say("dialogue.case_closed"), author="system", buttons=SCORE_BUTTONS),
-                            case_id)
+        await self._deliver(
+            channel, user_id, Outgoing(say("dialogue.case_closed"), author="system", buttons=SCORE_BUTTONS), case_id
+        )
 
     def _record_close(self, case_id: int, user: User, outcome: str, note: str) -> tuple[str, str]:
         with self._sessions() as db:  # a separate read: SQLite must not upgrade a read transaction to a write
@@ -340,9 +332,7 @@ class CaseService:
             db.add_all(
                 [
                     CaseStatusChange(case_id=case_id, from_status=was, to_status="closed", actor_id=user.id),
-                    CaseAuditEntry(
-                        case_id=case_id, actor_id=user.id, action="close", detail={"outcome": outcome}
-                    ),
+                    CaseAuditEntry(case_id=case_id, actor_id=user.id, action="close", detail={"outcome": outcome}),
                 ]
             )
             db.commit()

@@ -1,4 +1,5 @@
 """Wire the channels into the app: routes, static files, ConversationService deliveries, the outbox loop."""
+
 from __future__ import annotations
 
 import asyncio
@@ -42,8 +43,13 @@ async def start_channels(app: FastAPI) -> None:
     sender = OutboxSender(store, client)
     app.state.wechat_protocol = WechatProtocol(settings)
     app.state.wechat = WechatChannel(
-        conversation, store, sender, app.state.limits, settings.chat_rate_limit_per_min,
-        settings.wechat_reply_budget_s, settings.max_message_chars,
+        conversation,
+        store,
+        sender,
+        app.state.limits,
+        settings.chat_rate_limit_per_min,
+        settings.wechat_reply_budget_s,
+        settings.max_message_chars,
     )
     app.state.wechat_client = client
     app.state.wechat_sender = asyncio.create_task(sender.run())

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, timezone
 from api.cases.queries import as_utc
 from api.cases.sla import duration_text
 from api.triage.table import load_table
-from knowledge_base.answer import book_title
 
 BEIJING = timezone(timedelta(hours=8))
 STATUS_LABELS = {"open": "待认领", "claimed": "处理中", "closed": "已结案"}
@@ -58,9 +57,19 @@ _REASON_LABELS = {
     "not_helpful": "职工认为回答没有帮助",
     "low_score": "职工给回答打了低分",
 }
-FACT_LABELS = {"money": "金额", "duration": "时长", "date": "日期", "headcount": "人数", "district": "区",
-               "city": "城市", "employer_type": "单位类型", "phone": "电话", "id_number": "身份证号",
-               "disability_grade": "伤残等级", "calculator": "计算器"}
+FACT_LABELS = {
+    "money": "金额",
+    "duration": "时长",
+    "date": "日期",
+    "headcount": "人数",
+    "district": "区",
+    "city": "城市",
+    "employer_type": "单位类型",
+    "phone": "电话",
+    "id_number": "身份证号",
+    "disability_grade": "伤残等级",
+    "calculator": "计算器",
+}
 _ISO_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(\d+(?:\.\d+)?)H)?$")
 
 
@@ -87,8 +96,12 @@ def fact_value(entity: str, value) -> str:
     text = str(value)
     if entity == "duration" and (m := _ISO_DURATION.match(text)):
         years, months, days, hours = m.groups()
-        parts = [f"{years}年" if years else "", f"{months}个月" if months else "", f"{days}天" if days else "",
-                 f"{hours}小时" if hours else ""]
+        parts = [
+            f"{years}年" if years else "",
+            f"{months}个月" if months else "",
+            f"{days}天" if days else "",
+            f"{hours}小时" if hours else "",
+        ]
         return "".join(parts) or text
     if entity == "money":
         return f"{text}元"

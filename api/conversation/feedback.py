@@ -20,9 +20,7 @@ def parse_score(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def record_feedback(
-    db: Session, channel: str, user_id: str, score: int, about: str, comment: str = ""
-) -> Feedback:
+def record_feedback(db: Session, channel: str, user_id: str, score: int, about: str, comment: str = "") -> Feedback:
     """Store a score; a case score goes to the worker's most recently closed case and stops asking for one."""
     case = None
     if about == "case":

@@ -1,4 +1,5 @@
 """A message for a worker, as every channel delivers it."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

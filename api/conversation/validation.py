@@ -1,4 +1,5 @@
 """One check for every channel's text before anything is stored: not empty, not longer than allowed."""
+
 from __future__ import annotations
 
 from phrasebook import say

@@ -1,4 +1,5 @@
 """Database engine and session factory (SQLAlchemy 2). SQLite by default, PostgreSQL supported."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

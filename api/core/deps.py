@@ -1,4 +1,5 @@
 """FastAPI dependencies: settings, database session, services on app.state, current user."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from api.core.settings import Settings
 from api.nlu.client import RasaClient
 from api.users.models import Role, User
 from api.users.security import decode_access_token
+
 
 def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
@@ -43,9 +45,7 @@ def get_kb(request: Request):
     return kb
 
 
-def get_current_user(
-    settings: SettingsDep, db: DbDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> User:
+def get_current_user(settings: SettingsDep, db: DbDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
     if not token:
         raise _UNAUTHORIZED
     try:

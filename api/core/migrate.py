@@ -1,4 +1,5 @@
 """Run Alembic migrations programmatically (used by the CLI, the launcher and tests)."""
+
 from __future__ import annotations
 
 from alembic import command

@@ -2,8 +2,8 @@
 
 
 def import_all_models() -> None:
-    import api.users.models  # noqa: F401
-    import api.conversation.models  # noqa: F401
+    import api.admin.models  # noqa: F401
     import api.cases.models  # noqa: F401
     import api.channels.wechat.models  # noqa: F401
-    import api.admin.models  # noqa: F401
+    import api.conversation.models  # noqa: F401
+    import api.users.models  # noqa: F401

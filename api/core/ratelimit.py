@@ -7,6 +7,7 @@ Redis when LABORBOT_REDIS_URL is set (then every app worker shares them).
     limits.fail("login", f"{ip}:{username}", failures=5, window_s=300)   # a failed attempt
     limits.clear("login", f"{ip}:{username}")                            # after a success
 """
+
 from __future__ import annotations
 
 from limits import RateLimitItemPerMinute, RateLimitItemPerSecond

@@ -1,4 +1,5 @@
 """Whether the product can answer: the NLU model loaded, the knowledge-base index ready, the database up."""
+
 from __future__ import annotations
 
 from fastapi import FastAPI

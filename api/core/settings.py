@@ -1,4 +1,5 @@
 """All configuration in one place; every value can be overridden by a LABORBOT_* variable."""
+
 import os
 import secrets
 from functools import lru_cache

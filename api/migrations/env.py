@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from laborbot settings (or an explicit connection)."""
+
 from alembic import context
 
 from api.core.db import Base, make_engine

@@ -4,6 +4,7 @@ dialogue turn with what the app decided.
     parsed = await rasa.parse("老板欠我工资")                     # NLU only, stores nothing
     output = await rasa.turn("web:u1", masked_text, parse_data, {"decision": {...}, "facts": {...}})
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ class ParseResult:
     ranking: list[dict] = field(default_factory=list)
 
     @classmethod
-    def from_rasa(cls, payload: dict) -> "ParseResult":
+    def from_rasa(cls, payload: dict) -> ParseResult:
         intent = payload.get("intent") or {}
         name = intent.get("name") or FALLBACK_INTENT
         ranking = payload.get("intent_ranking") or []
@@ -45,14 +46,18 @@ class ParseResult:
 
     def rasa_parse_data(self, intent: str | None = None) -> dict:
         """What the app channel hands to Rasa instead of parsing again (``intent`` overrides the NLU's)."""
-        return {"intent": {"name": intent or self.intent, "confidence": 1.0 if intent else self.confidence},
-                "entities": self.entities, "intent_ranking": self.ranking}
+        return {
+            "intent": {"name": intent or self.intent, "confidence": 1.0 if intent else self.confidence},
+            "entities": self.entities,
+            "intent_ranking": self.ranking,
+        }
 
 
 class RasaClient:
     def __init__(self, base_url: str, token: str, timeout_s: float = 10.0) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, params={"token": token},
-                                       headers={"Authorization": f"Bearer {token}"})
+        self._http = httpx.AsyncClient(
+            base_url=base_url, timeout=timeout_s, params={"token": token}, headers={"Authorization": f"Bearer {token}"}
+        )
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -75,8 +80,10 @@ class RasaClient:
     async def turn(self, sender_id: str, text: str, parse_data: dict, metadata: dict) -> list[dict]:
         """One dialogue turn through the app channel; returns the bot's messages (REST channel format)."""
         try:
-            response = await self._http.post("/webhooks/app/webhook", json={
-                "sender": sender_id, "text": text, "parse_data": parse_data, "metadata": metadata})
+            response = await self._http.post(
+                "/webhooks/app/webhook",
+                json={"sender": sender_id, "text": text, "parse_data": parse_data, "metadata": metadata},
+            )
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc

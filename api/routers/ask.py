@@ -1,4 +1,5 @@
 """POST /api/v1/ask: what the live bot answers to a first message (CONTRACT.md §3); stores nothing."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -22,11 +23,16 @@ class AskRequest(BaseModel):
     "/ask",
     response_model=ContractReply,
     dependencies=[Depends(require_roles(Role.staff, Role.lawyer, Role.admin))],
-    responses={401: {"description": "未登录"}, 403: {"description": "无权访问"},
-               422: {"description": "问题为空或太长"}, 503: {"description": "语言理解服务或知识库未就绪"}},
+    responses={
+        401: {"description": "未登录"},
+        403: {"description": "无权访问"},
+        422: {"description": "问题为空或太长"},
+        503: {"description": "语言理解服务或知识库未就绪"},
+    },
 )
-async def ask(body: AskRequest, rasa: RasaDep, kb: Annotated[object, Depends(get_kb)],
-              settings: SettingsDep) -> ContractReply:
+async def ask(
+    body: AskRequest, rasa: RasaDep, kb: Annotated[object, Depends(get_kb)], settings: SettingsDep
+) -> ContractReply:
     """Preview: exactly what the live bot answers to this first message; stores nothing."""
     return ContractReply.of(await answer_preview(body.text, rasa, kb, settings.max_message_chars))
 

@@ -17,8 +17,11 @@ class Token(BaseModel):
     token_type: str = "bearer"
 
 
-@router.post("/token", response_model=Token,
-             responses={401: {"description": "用户名或密码错误"}, 429: {"description": "登录失败次数过多"}})
+@router.post(
+    "/token",
+    response_model=Token,
+    responses={401: {"description": "用户名或密码错误"}, 429: {"description": "登录失败次数过多"}},
+)
 def issue_token(
     request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbDep, settings: SettingsDep
 ) -> Token:

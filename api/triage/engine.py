@@ -1,4 +1,5 @@
 """Decides whether a worker's message opens a case for the lawyers, how urgently, and why."""
+
 from __future__ import annotations
 
 import re

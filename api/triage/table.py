@@ -1,4 +1,5 @@
 """Loads rules.yml into compiled, validated rules so a typo in the table fails at start-up, not mid-chat."""
+
 from __future__ import annotations
 
 import re
@@ -62,11 +63,14 @@ class Rule:
 
     def _hit(self, pattern: re.Pattern, text: str, negation_cue: re.Pattern) -> str | None:
         for m in pattern.finditer(text):
-            if negation_cue.search(text[max(0, m.start() - 8): m.start()]):
+            if negation_cue.search(text[max(0, m.start() - 8) : m.start()]):
                 continue
             groups = m.groupdict()
-            if all(_in_bounds(parse_count(groups[g]) if groups.get(g) else None, b)
-                   for g, b in self.numbers.items() if g in pattern.groupindex):
+            if all(
+                _in_bounds(parse_count(groups[g]) if groups.get(g) else None, b)
+                for g, b in self.numbers.items()
+                if g in pattern.groupindex
+            ):
                 return m.group(0)
         return None
 

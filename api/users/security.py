@@ -1,4 +1,5 @@
 """Password hashing (argon2) and bearer tokens (JWT, HS256)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

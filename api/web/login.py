@@ -18,7 +18,12 @@ class LoginRefusal:
 
 
 def check_login(
-    request: Request, area: SessionArea, username: str, password: str, csrf: str, roles: tuple[Role, ...],
+    request: Request,
+    area: SessionArea,
+    username: str,
+    password: str,
+    csrf: str,
+    roles: tuple[Role, ...],
     denied: str,
 ) -> User | LoginRefusal:
     """The user for a valid login form post, or why it was refused (CSRF, throttle, password, role)."""

@@ -1,14 +1,22 @@
 """带薪年休假: 职工带薪年休假条例 第三、五条, 企业职工带薪年休假实施办法 第三、五、十、十一、十二条."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
-from typing import Optional
 
 from .common import (
-    ANNUAL_LEAVE_MEASURES, ANNUAL_LEAVE_REGULATION, Amount, CalculationResult, ServicePeriod, cite, number,
-    round_money, to_decimal, yuan,
+    ANNUAL_LEAVE_MEASURES,
+    ANNUAL_LEAVE_REGULATION,
+    Amount,
+    CalculationResult,
+    ServicePeriod,
+    cite,
+    number,
+    round_money,
+    to_decimal,
+    yuan,
 )
 from .figures import Figure, monthly_pay_days
 
@@ -21,8 +29,8 @@ class AnnualLeaveResult(CalculationResult):
     full_year_days: int  # 5, 10 or 15 by cumulative years of work
     entitled_days: int  # after pro-rating for the year of joining or leaving
     untaken_days: int
-    daily_wage: Optional[Decimal]
-    amount: Optional[Decimal]  # the 200 % still owed for untaken days
+    daily_wage: Decimal | None
+    amount: Decimal | None  # the 200 % still owed for untaken days
 
 
 def full_year_days(cumulative_service: ServicePeriod) -> int:
@@ -40,10 +48,10 @@ def annual_leave(
     cumulative_service: ServicePeriod,
     year: int,
     days_taken: int = 0,
-    monthly_wage: Optional[Amount] = None,
-    joined_on: Optional[date] = None,
-    left_on: Optional[date] = None,
-    pay_days: Optional[Figure] = None,
+    monthly_wage: Amount | None = None,
+    joined_on: date | None = None,
+    left_on: date | None = None,
+    pay_days: Figure | None = None,
 ) -> AnnualLeaveResult:
     """Leave days owed in `year` and, with `monthly_wage`, the pay still owed for the untaken days.
 
@@ -59,9 +67,11 @@ def annual_leave(
         calendar_days = max((last - first).days + 1, 0)
         exact = Decimal(calendar_days) / PRO_RATA_YEAR_DAYS * full
         entitled = min(int(exact.to_integral_value(rounding=ROUND_FLOOR)), full)
-        formula = (f"当年在本单位{first.isoformat()}至{last.isoformat()}共{calendar_days}天；"
-                   f"应休天数＝{calendar_days}÷365×{full}≈{number(round_money(exact))}，不足1整天的部分不计，"
-                   f"为{entitled}天")
+        formula = (
+            f"当年在本单位{first.isoformat()}至{last.isoformat()}共{calendar_days}天；"
+            f"应休天数＝{calendar_days}÷365×{full}≈{number(round_money(exact))}，不足1整天的部分不计，"
+            f"为{entitled}天"
+        )
         if joined_on is not None and joined_on.year == year:
             citations.append(cite(ANNUAL_LEAVE_MEASURES, "第五条"))
             inputs["入职日期"] = joined_on.isoformat()
@@ -83,17 +93,32 @@ def annual_leave(
         daily = wage / pay_days.value
         amount = round_money(daily * untaken * EXTRA_PAY_RATE)
         inputs["月工资（剔除加班工资）"] = yuan(wage)
-        formula += (f"；日工资＝{yuan(wage)}÷{number(pay_days.value)}≈{yuan(daily)}；"
-                    f"未休年休假工资按日工资300%支付，其中100%已含在正常工资中，应另付"
-                    f"＝日工资×{untaken}天×200%＝{yuan(amount)}")
-        citations += [cite(ANNUAL_LEAVE_REGULATION, "第五条"), cite(ANNUAL_LEAVE_MEASURES, "第十条"),
-                      cite(ANNUAL_LEAVE_MEASURES, "第十一条")]
+        formula += (
+            f"；日工资＝{yuan(wage)}÷{number(pay_days.value)}≈{yuan(daily)}；"
+            f"未休年休假工资按日工资300%支付，其中100%已含在正常工资中，应另付"
+            f"＝日工资×{untaken}天×200%＝{yuan(amount)}"
+        )
+        citations += [
+            cite(ANNUAL_LEAVE_REGULATION, "第五条"),
+            cite(ANNUAL_LEAVE_MEASURES, "第十条"),
+            cite(ANNUAL_LEAVE_MEASURES, "第十一条"),
+        ]
         daily = round_money(daily)
-    notes = ["累计工作年限包括在不同单位的工作时间；职工当年享受寒暑假天数多于年休假天数、"
-             "请事假累计20天以上且单位未扣工资等情形，不享受当年年休假（条例第四条）。"]
+    notes = [
+        "累计工作年限包括在不同单位的工作时间；职工当年享受寒暑假天数多于年休假天数、"
+        "请事假累计20天以上且单位未扣工资等情形，不享受当年年休假（条例第四条）。"
+    ]
     if full == 0:
         notes.insert(0, "累计工作不满一年（连续工作未满12个月）的，尚不享受年休假。")
     return AnnualLeaveResult(
-        inputs=inputs, formula=formula, citations=citations, notes=notes, figures_used=figures,
-        full_year_days=full, entitled_days=entitled, untaken_days=untaken, daily_wage=daily, amount=amount,
+        inputs=inputs,
+        formula=formula,
+        citations=citations,
+        notes=notes,
+        figures_used=figures,
+        full_year_days=full,
+        entitled_days=entitled,
+        untaken_days=untaken,
+        daily_wage=daily,
+        amount=amount,
     )

@@ -1,9 +1,9 @@
 """劳动仲裁时效: 劳动争议调解仲裁法 第二十七条."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
 
 from .common import ARBITRATION_LAW, CalculationResult, add_months, cite
 
@@ -17,17 +17,17 @@ _CAVEATS = [
 
 @dataclass(frozen=True, kw_only=True)
 class ArbitrationDeadlineResult(CalculationResult):
-    deadline: Optional[date]  # None while wage arrears run during employment (no limit yet)
-    days_remaining: Optional[int]  # negative once expired
+    deadline: date | None  # None while wage arrears run during employment (no limit yet)
+    days_remaining: int | None  # negative once expired
     expired: bool
 
 
 def arbitration_deadline(
     *,
     today: date,
-    knew_on: Optional[date] = None,
+    knew_on: date | None = None,
     wage_arrears_while_employed: bool = False,
-    employment_ended_on: Optional[date] = None,
+    employment_ended_on: date | None = None,
 ) -> ArbitrationDeadlineResult:
     """Last day to apply for labour arbitration and the days left from `today`.
 
@@ -37,14 +37,20 @@ def arbitration_deadline(
     """
     citations = [cite(ARBITRATION_LAW, "第二十七条")]
     if wage_arrears_while_employed:
-        inputs = {"争议类型": "劳动关系存续期间拖欠劳动报酬",
-                  "劳动关系终止日": employment_ended_on.isoformat() if employment_ended_on else "尚未终止"}
+        inputs = {
+            "争议类型": "劳动关系存续期间拖欠劳动报酬",
+            "劳动关系终止日": employment_ended_on.isoformat() if employment_ended_on else "尚未终止",
+        }
         if employment_ended_on is None:
             return ArbitrationDeadlineResult(
-                inputs=inputs, citations=citations, notes=_CAVEATS[:1], deadline=None, days_remaining=None,
+                inputs=inputs,
+                citations=citations,
+                notes=_CAVEATS[:1],
+                deadline=None,
+                days_remaining=None,
                 expired=False,
                 formula="劳动关系存续期间因拖欠劳动报酬发生争议的，申请仲裁不受一年时效限制；"
-                        "劳动关系终止的，应自终止之日起一年内提出",
+                "劳动关系终止的，应自终止之日起一年内提出",
             )
         start, start_label = employment_ended_on, "劳动关系终止之日"
     else:
@@ -56,7 +62,11 @@ def arbitration_deadline(
     remaining = (deadline - today).days
     status = f"距今天（{today.isoformat()}）还剩{remaining}天" if remaining >= 0 else f"已超过{-remaining}天"
     return ArbitrationDeadlineResult(
-        inputs=inputs, citations=citations, notes=list(_CAVEATS),
+        inputs=inputs,
+        citations=citations,
+        notes=list(_CAVEATS),
         formula=f"仲裁时效一年，自{start_label}（{start.isoformat()}）起算，最后一日为{deadline.isoformat()}，{status}",
-        deadline=deadline, days_remaining=remaining, expired=remaining < 0,
+        deadline=deadline,
+        days_remaining=remaining,
+        expired=remaining < 0,
     )

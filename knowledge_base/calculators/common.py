@@ -1,14 +1,14 @@
 """Pieces shared by the calculators: money rounding, service periods, citations and the result base."""
+
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Dict, List, Optional, Union
 
 CENT = Decimal("0.01")
-Amount = Union[Decimal, int, str]
+Amount = Decimal | int | str
 
 LABOR_LAW = "中华人民共和国劳动法"
 LABOR_CONTRACT_LAW = "中华人民共和国劳动合同法"
@@ -19,7 +19,7 @@ ANNUAL_LEAVE_MEASURES = "企业职工带薪年休假实施办法"
 PAY_DAYS_NOTICE = "关于职工全年月平均工作时间和工资折算问题的通知"
 
 
-def cite(law: str, article: str) -> Dict[str, str]:
+def cite(law: str, article: str) -> dict[str, str]:
     """A citation as shown to the worker and checked against the statute corpus."""
     return {"law": law, "article": article}
 
@@ -64,13 +64,13 @@ class ServicePeriod:
             raise ValueError(f"invalid service period {self}")
 
     @classmethod
-    def of(cls, years: int = 0, months: int = 0, days: int = 0) -> "ServicePeriod":
+    def of(cls, years: int = 0, months: int = 0, days: int = 0) -> ServicePeriod:
         """From spoken components ("5个月29天", "18个月"); 30 days count as a month."""
         months += days // 30
         return cls(years + months // 12, months % 12, days % 30)
 
     @classmethod
-    def from_dates(cls, start: date, last_day: date) -> "ServicePeriod":
+    def from_dates(cls, start: date, last_day: date) -> ServicePeriod:
         """Service from `start` through `last_day`, both days included."""
         end = last_day + timedelta(days=1)
         if end < start:
@@ -93,9 +93,9 @@ class ServicePeriod:
 class CalculationResult:
     """What every calculator returns: inputs and formula to show, citations, caps and caveats."""
 
-    inputs: Dict[str, str]
+    inputs: dict[str, str]
     formula: str
-    citations: List[Dict[str, str]]
-    cap_note: Optional[str] = None  # Chinese explanation of a cap or floor that changed the result
-    notes: List[str] = field(default_factory=list)  # Chinese caveats the worker should read
-    figures_used: List[str] = field(default_factory=list)  # which local figure and year was applied
+    citations: list[dict[str, str]]
+    cap_note: str | None = None  # Chinese explanation of a cap or floor that changed the result
+    notes: list[str] = field(default_factory=list)  # Chinese caveats the worker should read
+    figures_used: list[str] = field(default_factory=list)  # which local figure and year was applied

@@ -1,5 +1,6 @@
 """Fixtures live in action_fixtures.py so test modules can import its helpers; this directory runs in the
 Rasa venv (see tests/conftest.py)."""
+
 import sys
 from pathlib import Path
 

@@ -100,8 +100,16 @@ def test_unanswered_question_becomes_a_card_the_bot_answers_with(admin_live, fak
     from api.conversation.models import UnansweredQuestion
 
     with live.app.state.sessions() as db:
-        db.add(UnansweredQuestion(channel="web", user_id="w-teambuilding", text=question, topic="work_injury",
-                                  reason="low_confidence", candidates=[]))
+        db.add(
+            UnansweredQuestion(
+                channel="web",
+                user_id="w-teambuilding",
+                text=question,
+                topic="work_injury",
+                reason="low_confidence",
+                candidates=[],
+            )
+        )
         db.commit()
     card_answer = "单位组织的团建活动属于工作安排，活动中受伤一般可以按因工作原因受伤申请认定工伤。"
     with Chromium() as browser:
@@ -116,7 +124,9 @@ def test_unanswered_question_becomes_a_card_the_bot_answers_with(admin_live, fak
         expect(page.locator("input[name=question]")).to_have_value(question)
         expect(page.locator("select[name=intent]")).to_have_value("work_injury")
         page.fill("input[name=id]", "team-building-injury")
-        page.fill("textarea[name=variants]", "公司团建爬山摔了算工伤吗\n单位组织活动时受伤能认工伤吗\n团建出去玩受伤了找谁")
+        page.fill(
+            "textarea[name=variants]", "公司团建爬山摔了算工伤吗\n单位组织活动时受伤能认工伤吗\n团建出去玩受伤了找谁"
+        )
         page.fill("textarea[name=answer]", card_answer)
         page.fill("textarea[name=steps]", "保留单位组织活动的通知、照片和就医记录\n受伤之日起1年内可以自己申请工伤认定")
         page.fill("textarea[name=articles]", "工伤保险条例 第99条")

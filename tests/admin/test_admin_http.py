@@ -36,8 +36,9 @@ def test_only_staff_and_admins_get_in(admin_env):
     assert response.status_code == 303 and response.headers["location"] == "/admin"
     listing = staff.get("/admin/documents").text
     assert "劳动合同法" in listing and "工会法律援助服务指南" in listing and "仓库默认" in listing
-    forged = staff.post("/admin/documents/status", data={"kind": "policy", "key": "legal_aid.md",
-                                                         "action": "retire", "csrf": "forged"})
+    forged = staff.post(
+        "/admin/documents/status", data={"kind": "policy", "key": "legal_aid.md", "action": "retire", "csrf": "forged"}
+    )
     assert forged.status_code == 403
 
 
@@ -48,8 +49,11 @@ def test_no_key_reaches_a_file_outside_the_knowledge_base(admin_env, route):
     before = secret.read_text()
     csrf = page_csrf(client)
     key = "../../../var/secret_key"
-    fields = {"meta": {"title": "x", "short_title": "x"}, "replace": {}, "status": {"kind": "policy",
-                                                                                  "action": "retire"}}[route]
+    fields = {
+        "meta": {"title": "x", "short_title": "x"},
+        "replace": {},
+        "status": {"kind": "policy", "action": "retire"},
+    }[route]
     files = {"file": ("x.txt", "标题\n\n正文。".encode())} if route == "replace" else None
     response = client.post(f"/admin/documents/{route}", data={"csrf": csrf, "key": key, **fields}, files=files)
     assert response.status_code in (404, 409, 422)
@@ -62,8 +66,12 @@ def test_uploads_are_converted_or_refused_with_a_reason(admin_env):
     csrf = page_csrf(client)
 
     def upload(name: str, data: bytes, **fields):
-        return client.post("/admin/documents/upload", data={"csrf": csrf, **fields}, files={"file": (name, data)},
-                           follow_redirects=False)
+        return client.post(
+            "/admin/documents/upload",
+            data={"csrf": csrf, **fields},
+            files={"file": (name, data)},
+            follow_redirects=False,
+        )
 
     refusals = {
         ("broken.docx", b"PK\x03\x04 not really a zip"): "Word 文件",
@@ -78,8 +86,12 @@ def test_uploads_are_converted_or_refused_with_a_reason(admin_env):
         assert response.status_code == 422, name
         assert any(reason in a for a in alerts(response.text)), (name, alerts(response.text))
 
-    word = _docx(("Title", "新就业形态劳动者暖心驿站指南"), ("Heading 2", "第一章 服务内容"),
-                 ("Normal", "驿站为快递员、外卖骑手提供饮水、充电和休息。"), ("Normal", "驿站每天开放到晚上十点。"))
+    word = _docx(
+        ("Title", "新就业形态劳动者暖心驿站指南"),
+        ("Heading 2", "第一章 服务内容"),
+        ("Normal", "驿站为快递员、外卖骑手提供饮水、充电和休息。"),
+        ("Normal", "驿站每天开放到晚上十点。"),
+    )
     response = upload("驿站.docx", word, short_title="暖心驿站指南", effective_date="2025-03-01")
     assert response.status_code == 303
     detail = client.get(response.headers["location"]).text
@@ -90,9 +102,18 @@ def test_uploads_are_converted_or_refused_with_a_reason(admin_env):
     assert again.status_code == 422 and "已被其他文档使用" in " ".join(alerts(again.text))
 
     key = stored[0].name  # editing metadata makes version 2; the diff shows the change
-    client.post("/admin/documents/meta", data={"csrf": csrf, "key": key, "title": "新就业形态劳动者暖心驿站指南",
-                                               "short_title": "暖心驿站指南", "effective_date": "2025-04-01",
-                                               "review_date": "", "source": "区总工会"})
+    client.post(
+        "/admin/documents/meta",
+        data={
+            "csrf": csrf,
+            "key": key,
+            "title": "新就业形态劳动者暖心驿站指南",
+            "short_title": "暖心驿站指南",
+            "effective_date": "2025-04-01",
+            "review_date": "",
+            "source": "区总工会",
+        },
+    )
     diff = client.get("/admin/documents/diff", params={"kind": "policy", "key": key, "old": 1, "new": 2}).text
     assert "source:&nbsp;区总工会" in diff and "diff_add" in diff and "diff_chg" in diff
     audit = client.get("/admin/audit").text
@@ -114,16 +135,24 @@ def test_a_huge_docx_is_refused_without_holding_up_other_requests(admin_env):
 
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", "<w:document>" + "a" * 50_000_000 + "</w:document>")
-    response = client.post("/admin/documents/upload", data={"csrf": csrf}, files={"file": ("bomb.docx", bomb.getvalue())})
+    response = client.post(
+        "/admin/documents/upload", data={"csrf": csrf}, files={"file": ("bomb.docx", bomb.getvalue())}
+    )
     assert response.status_code == 422
 
 
 def test_cards_must_cite_existing_in_force_articles(admin_env):
     client, _ = admin_login(admin_env.app)
     csrf = page_csrf(client, "/admin/faq/new")
-    card = {"csrf": csrf, "id": "probation-length-staff", "intent": "labor_contract", "is_new": "true",
-            "question": "试用期最长能定多久", "variants": "公司说试用期一年行吗\n试用期半年合法吗\n签两年合同试用期几个月",
-            "answer": "试用期长短和劳动合同期限挂钩，最长不超过六个月。"}
+    card = {
+        "csrf": csrf,
+        "id": "probation-length-staff",
+        "intent": "labor_contract",
+        "is_new": "true",
+        "question": "试用期最长能定多久",
+        "variants": "公司说试用期一年行吗\n试用期半年合法吗\n签两年合同试用期几个月",
+        "answer": "试用期长短和劳动合同期限挂钩，最长不超过六个月。",
+    }
     cases = {
         "劳动合同法 第999条": "不存在",
         "最高人民法院关于审理劳动争议案件适用法律若干问题的解释 第1条": "已废止",
@@ -138,14 +167,17 @@ def test_cards_must_cite_existing_in_force_articles(admin_env):
         assert not (staff_dir / "probation-length-staff.yml").exists()
     too_long = client.post("/admin/faq/save", data={**card, "answer": "长" * 200, "articles": "劳动合同法 第19条"})
     assert too_long.status_code == 422 and "最多 160 个字" in too_long.text
-    response = client.post("/admin/faq/save", data={**card, "articles": "《劳动合同法》第十九条"},
-                           follow_redirects=False)
+    response = client.post(
+        "/admin/faq/save", data={**card, "articles": "《劳动合同法》第十九条"}, follow_redirects=False
+    )
     assert response.status_code == 303
     saved = (staff_dir / "probation-length-staff.yml").read_text(encoding="utf-8")
     assert "law: 劳动合同法" in saved and "article: 19" in saved and "question: 试用期最长能定多久" in saved
 
     # a statute staff mark as repealed can no longer back a card, even before the next build
-    client.post("/admin/documents/status", data={"csrf": csrf, "kind": "corpus", "key": "劳动合同法", "action": "retire"})
+    client.post(
+        "/admin/documents/status", data={"csrf": csrf, "kind": "corpus", "key": "劳动合同法", "action": "retire"}
+    )
     response = client.post("/admin/faq/save", data={**card, "id": "probation-two", "articles": "劳动合同法 第19条"})
     assert response.status_code == 422 and "已废止" in response.text
 
@@ -156,8 +188,16 @@ def test_the_card_list_searches_and_shows_cards_never_used(admin_env):
     with app.state.sessions() as db:
         from api.conversation.models import ConversationMessage
 
-        db.add(ConversationMessage(channel="web", user_id="w1", direction="in", author="worker", text="十级伤残赔多少",
-                                   payload={"topic": "work_injury", "cards": ["injury-lump-sum-by-grade"]}))
+        db.add(
+            ConversationMessage(
+                channel="web",
+                user_id="w1",
+                direction="in",
+                author="worker",
+                text="十级伤残赔多少",
+                payload={"topic": "work_injury", "cards": ["injury-lump-sum-by-grade"]},
+            )
+        )
         db.commit()
     found = client.get("/admin/faq", params={"q": "伤残补助金"}).text
     assert "injury-lump-sum-by-grade" in found and "dismissal-severance-calc" not in found
@@ -187,16 +227,35 @@ def test_a_killed_build_leaves_the_old_version_answering(admin_env):
 def test_every_unanswered_question_is_listed_and_insights_aggregate(admin_env, fake_rasa):
     app = admin_env.app
     phone = "13912345678"
-    misses = ["公司让我签竞业限制协议但一分钱补偿都没有那个协议后来", "公司让我签竞业限制协议，没有补偿可以吗那个",
-              f"单位要求签竞业限制协议却没有补偿，我电话{phone}那个"]
+    misses = [
+        "公司让我签竞业限制协议但一分钱补偿都没有那个协议后来",
+        "公司让我签竞业限制协议，没有补偿可以吗那个",
+        f"单位要求签竞业限制协议却没有补偿，我电话{phone}那个",
+    ]
     from api.conversation.models import UnansweredQuestion
 
     with app.state.sessions() as db:
         for i, text in enumerate(misses):
-            db.add(UnansweredQuestion(channel="web", user_id=f"u{i}", text=text, topic="labor_contract",
-                                      reason="low_confidence", candidates=["contract-non-compete"]))
-        db.add(UnansweredQuestion(channel="web", user_id="u9", text="外卖平台扣我的配送费怎么算", topic="gig_platform",
-                                  reason="not_helpful", candidates=[]))
+            db.add(
+                UnansweredQuestion(
+                    channel="web",
+                    user_id=f"u{i}",
+                    text=text,
+                    topic="labor_contract",
+                    reason="low_confidence",
+                    candidates=["contract-non-compete"],
+                )
+            )
+        db.add(
+            UnansweredQuestion(
+                channel="web",
+                user_id="u9",
+                text="外卖平台扣我的配送费怎么算",
+                topic="gig_platform",
+                reason="not_helpful",
+                candidates=[],
+            )
+        )
         db.commit()
     seed_history(app.state.sessions)
     client, _ = admin_login(app)

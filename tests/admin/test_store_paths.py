@@ -40,12 +40,23 @@ def store(tmp_path):
     with sessions() as db:
         staff = create_user(db, "policy_wang", "pw-1234567", Role.staff)
     settings = SimpleNamespace(kb_docs_dir=docs, kb_staff_dir=var / "kb_staff")
-    return SimpleNamespace(store=KnowledgeStore(settings, sessions), staff=staff, sessions=sessions,
-                           secret=var / "secret_key")
+    return SimpleNamespace(
+        store=KnowledgeStore(settings, sessions), staff=staff, sessions=sessions, secret=var / "secret_key"
+    )
 
 
-TRAVERSALS = ["../../var/secret_key", "../../../../etc/passwd", "/etc/passwd", "..%2f..%2fsecret_key",
-              "policy/../../x.md", "gig_workers.md/../../../var/secret_key", "..", ".md", "a.md\n", "x\x00.md"]
+TRAVERSALS = [
+    "../../var/secret_key",
+    "../../../../etc/passwd",
+    "/etc/passwd",
+    "..%2f..%2fsecret_key",
+    "policy/../../x.md",
+    "gig_workers.md/../../../var/secret_key",
+    "..",
+    ".md",
+    "a.md\n",
+    "x\x00.md",
+]
 
 
 @pytest.mark.parametrize("key", TRAVERSALS)
@@ -68,11 +79,15 @@ def test_no_operation_reaches_a_file_outside_the_knowledge_base(store, key):
 def test_a_real_policy_document_is_still_edited(store):
     s = store.store
     meta, _ = s.policy_meta("gig_workers.md")
-    s.editpolicy_meta(store.staff, "gig_workers.md", {"title": meta["title"], "short_title": meta["short_title"],
-                                                       "review_date": "2027-01-01"})
+    s.editpolicy_meta(
+        store.staff,
+        "gig_workers.md",
+        {"title": meta["title"], "short_title": meta["short_title"], "review_date": "2027-01-01"},
+    )
     written = Path(s.overlay) / "policy" / "gig_workers.md"
-    assert "review_date: '2027-01-01'" in written.read_text(encoding="utf-8") or \
-        "review_date: 2027-01-01" in written.read_text(encoding="utf-8")
+    assert "review_date: '2027-01-01'" in written.read_text(
+        encoding="utf-8"
+    ) or "review_date: 2027-01-01" in written.read_text(encoding="utf-8")
 
 
 def test_a_symlink_out_of_the_directory_is_refused(tmp_path):

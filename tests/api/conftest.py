@@ -1,4 +1,5 @@
 """The whole product (Rasa + action server + web app) on 127.0.0.1, called as an outsider would."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,8 @@ import httpx
 import pytest
 
 from api.core.settings import PROJECT_ROOT, Settings
-from api.ops.launcher import settings_env
-from tests.support.processes import AppServer, BotStack, free_port, latest_model
+from api.ops.launcher import free_port, settings_env
+from tests.support.processes import AppServer, BotStack, latest_model
 from tests.support.wait import wait_until
 
 PASSWORD = "Str0ng-pass-for-tests"
@@ -43,7 +44,12 @@ def laborbot(settings: Settings, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **settings_env(settings), "LABORBOT_PASSWORD": PASSWORD}
     return subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "laborbot"), *args],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
 
 

@@ -1,4 +1,5 @@
 """CONTRACT.md §1–§3, exercised over HTTP against the running product."""
+
 from __future__ import annotations
 
 import httpx
@@ -95,7 +96,9 @@ def test_100_kb_text_is_refused(base_url, token):
 
 def test_invalid_json_is_refused(base_url, token):
     response = httpx.post(
-        f"{base_url}/api/v1/ask", content=b"{not json", timeout=30,
+        f"{base_url}/api/v1/ask",
+        content=b"{not json",
+        timeout=30,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     assert response.status_code == 422

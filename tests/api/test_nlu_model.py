@@ -1,4 +1,5 @@
 """The trained model, served by the real Rasa server, on phrasings it never saw in training."""
+
 from __future__ import annotations
 
 import collections
@@ -16,8 +17,12 @@ HELDOUT = load_examples(PROJECT_ROOT / "tests" / "data" / "nlu_heldout")
 
 
 def parse(product, text: str) -> ParseResult:
-    response = httpx.post(f"{product.rasa_url}/model/parse", json={"text": text}, timeout=30,
-                          params={"token": product.resolved_rasa_token()})
+    response = httpx.post(
+        f"{product.rasa_url}/model/parse",
+        json={"text": text},
+        timeout=30,
+        params={"token": product.resolved_rasa_token()},
+    )
     response.raise_for_status()
     return ParseResult.from_rasa(response.json())
 

@@ -11,7 +11,6 @@ from api.cases.models import Case, CaseAssignment, CaseNote
 from api.cases.service import CaseConflict, CaseForbidden, CaseNotFound, split_sender
 from api.cases.sla import sla_badge
 from api.cases.summary import extractive_summary
-from api.conversation.models import ConversationMessage
 from api.users.models import Role
 
 
@@ -85,10 +84,7 @@ def test_only_the_holder_or_an_admin_acts_on_a_claimed_case(cases, sessions, mak
             select(CaseAssignment).where(CaseAssignment.case_id == case_id).order_by(CaseAssignment.id)
         ).all()
         assert [(a.lawyer_id, a.ended_at is not None) for a in spans] == [(holder.id, True), (other.id, True)]
-        assert (
-            db.scalar(select(CaseNote.text).where(CaseNote.case_id == case_id))
-            == "已电话联系职工，补充证据中"
-        )
+        assert db.scalar(select(CaseNote.text).where(CaseNote.case_id == case_id)) == "已电话联系职工，补充证据中"
 
 
 def test_transfer_only_to_a_lawyer(cases, make_user):

@@ -1,13 +1,14 @@
 """Fixtures for the channel tests, in-process: the app with the WeChat channel configured, a fake Rasa,
 the real knowledge base, the WeChat platform simulator sending through the TestClient, and a fake of the
 customer-service API on 127.0.0.1 (the outbox pushes to it over real HTTP)."""
+
 from __future__ import annotations
 
 import pytest
 
+from tests.support.app import running_app, test_settings
 from tests.support.fake_cs import FakeCustomerService
 from tests.support.wechat_sim import WeChatPlatform
-from tests.support.app import running_app, test_settings
 
 TOKEN = "laborbotTestToken2024"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as the platform issues
@@ -23,8 +24,13 @@ def fake_cs():
 
 
 def wechat_settings(tmp_path, fake_cs, **overrides):
-    wechat = {"wechat_token": TOKEN, "wechat_aes_key": AES_KEY, "wechat_appid": APPID,
-              "wechat_app_secret": APP_SECRET, "wechat_api_base": fake_cs.url}
+    wechat = {
+        "wechat_token": TOKEN,
+        "wechat_aes_key": AES_KEY,
+        "wechat_appid": APPID,
+        "wechat_app_secret": APP_SECRET,
+        "wechat_api_base": fake_cs.url,
+    }
     return test_settings(tmp_path, **{**wechat, **overrides})
 
 

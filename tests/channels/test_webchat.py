@@ -1,6 +1,7 @@
 """The web chat in-process: page, identity cookie, JSON endpoints, isolation and rate limits; and in Debian
 Chromium on a live app: a phone-sized conversation with citation cards, buttons that send their payload,
 keyboard-only use, tappable hotlines in a crisis."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,9 @@ browser_test = pytest.mark.skipif(CHROMIUM is None, reason="apt-get install chro
 
 
 def send(client, text: str, after: int = 0, payload: str | None = None):
-    return client.post("/api/webchat/messages", json={"text": text, "client_id": uuid.uuid4().hex, "after": after,
-                                                      "payload": payload})
+    return client.post(
+        "/api/webchat/messages", json={"text": text, "client_id": uuid.uuid4().hex, "after": after, "payload": payload}
+    )
 
 
 def test_page_is_self_contained(app_client):
@@ -70,8 +72,9 @@ def test_send_and_history_are_one_visitors_own(app_client):
 def test_rate_limit_is_friendly_per_visitor_and_per_address(tmp_path, fake_rasa, knowledge):
     from tests.support.app import running_app
 
-    with running_app(test_settings(tmp_path, chat_rate_limit_per_min=3, chat_ip_rate_limit_per_min=6),
-                     fake_rasa, knowledge) as (client, app):
+    with running_app(
+        test_settings(tmp_path, chat_rate_limit_per_min=3, chat_ip_rate_limit_per_min=6), fake_rasa, knowledge
+    ) as (client, app):
         client.get("/")
         assert [send(client, f"问题{i}：加班费怎么算").status_code for i in range(3)] == [200] * 3
         limited = send(client, "再问一个")
@@ -110,8 +113,9 @@ def test_a_question_on_a_phone_with_citation_cards_and_button_payloads(tmp_path,
             calculator.click()
             expect(page.locator(".msg.worker .bubble").last).to_contain_text("算一算经济补偿")
             wanted = [{"entity": "calculator", "value": "severance"}]  # the button's payload, not its title
-            wait_until(lambda: any(t.parse_data["entities"] == wanted for t in fake_rasa.turns), 10,
-                       what="the calculator turn")
+            wait_until(
+                lambda: any(t.parse_data["entities"] == wanted for t in fake_rasa.turns), 10, what="the calculator turn"
+            )
     finally:
         server.stop()
 

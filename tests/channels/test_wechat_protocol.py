@@ -1,5 +1,6 @@
 """The /wechat webhook speaking the Official Account protocol, in-process: signatures, encryption,
 replays, XML tricks, sizes, and the messages the channel answers itself."""
+
 from __future__ import annotations
 
 import time
@@ -79,8 +80,13 @@ def test_a_captured_signed_query_cannot_be_used_again(platform, app_server):
 def test_random_ciphertext_with_a_valid_signature_is_a_bad_request(platform, app_server):
     ts, nonce = str(int(time.time())), "n1"
     encrypt = "QUJDREVGR0hJSktMTU5PUA=="  # decodes, but is no message
-    params = {"signature": sign(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce, "encrypt_type": "aes",
-              "msg_signature": sign(TOKEN, ts, nonce, encrypt)}
+    params = {
+        "signature": sign(TOKEN, ts, nonce),
+        "timestamp": ts,
+        "nonce": nonce,
+        "encrypt_type": "aes",
+        "msg_signature": sign(TOKEN, ts, nonce, encrypt),
+    }
     body = f"<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
     response = platform.http.post(f"{platform.base_url}/wechat?{urlencode(params)}", content=body.encode())
     assert response.status_code == 400
@@ -169,6 +175,7 @@ def test_voice_without_recognition_asks_to_type(platform, app_server):
 def test_webhook_is_off_without_a_token(make_wechat_app):
     client, _ = make_wechat_app(wechat_token="")
     ts = str(int(time.time()))
-    response = client.get("/wechat", params={"signature": sign("", ts, "n"), "timestamp": ts, "nonce": "n",
-                                             "echostr": "1"})
+    response = client.get(
+        "/wechat", params={"signature": sign("", ts, "n"), "timestamp": ts, "nonce": "n", "echostr": "1"}
+    )
     assert response.status_code == 404

@@ -2,6 +2,7 @@
 token refresh and backoff, rate limits. The app answers from the real knowledge base with a fake Rasa;
 the customer-service API is a fake on 127.0.0.1 that records every push. (Restarts and crashes, which
 need real processes, are in tests/e2e/test_wechat_restarts.py.)"""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -12,8 +13,8 @@ from api.channels.wechat.models import WechatInbound, WechatOutbox
 from api.conversation.models import ConversationMessage
 from phrasebook import say
 from tests.channels.conftest import AES_KEY, APPID, TOKEN
-from tests.support.wechat_sim import WeChatPlatform, answer_of, new_openid
 from tests.support.wait import wait_until
+from tests.support.wechat_sim import WeChatPlatform, answer_of, new_openid
 
 QUESTION = "公司连续两个月没发工资了，我该怎么办"
 
@@ -24,15 +25,27 @@ def sim(client) -> WeChatPlatform:
 
 def inbound(app, user: str) -> list[str]:
     with app.state.sessions() as db:
-        return list(db.scalars(select(ConversationMessage.text).where(
-            ConversationMessage.channel == "wechat", ConversationMessage.user_id == user,
-            ConversationMessage.direction == "in")))
+        return list(
+            db.scalars(
+                select(ConversationMessage.text).where(
+                    ConversationMessage.channel == "wechat",
+                    ConversationMessage.user_id == user,
+                    ConversationMessage.direction == "in",
+                )
+            )
+        )
 
 
 def outbox(app, user: str) -> list[tuple[str, int]]:
     with app.state.sessions() as db:
-        return [tuple(r) for r in db.execute(select(WechatOutbox.status, WechatOutbox.attempts)
-                                             .where(WechatOutbox.openid == user).order_by(WechatOutbox.id))]
+        return [
+            tuple(r)
+            for r in db.execute(
+                select(WechatOutbox.status, WechatOutbox.attempts)
+                .where(WechatOutbox.openid == user)
+                .order_by(WechatOutbox.id)
+            )
+        ]
 
 
 def all_sent(app, user: str) -> bool:
@@ -115,8 +128,9 @@ def test_push_refreshes_an_expired_token_and_retries_errors_with_backoff(make_we
 def test_rate_limit_answers_kindly_without_asking_the_bot(wechat_app, fake_rasa, fake_cs):
     client, app = wechat_app
     platform, user = sim(client), new_openid("chatty")
-    answers = [answer_of(platform.deliver(platform.text(user, f"第{i}个问题：加班费怎么算")), fake_cs, user)
-               for i in range(11)]
+    answers = [
+        answer_of(platform.deliver(platform.text(user, f"第{i}个问题：加班费怎么算")), fake_cs, user) for i in range(11)
+    ]
     assert say("dialogue.rate_limited") not in answers[:10]
     assert answers[10] == say("dialogue.rate_limited")
     assert len(inbound(app, user)) == 10
@@ -127,8 +141,9 @@ def test_rate_limit_answers_kindly_without_asking_the_bot(wechat_app, fake_rasa,
 def test_a_lawyer_reply_to_a_wechat_worker_goes_through_the_outbox(wechat_app, fake_cs):
     client, app = wechat_app
     user = new_openid("handoff")
-    case_id, _ = app.state.cases.open_case("wechat", user, topic="wage_arrears", reasons=["user_request"],
-                                           description="公司拖欠三个月工资")
+    case_id, _ = app.state.cases.open_case(
+        "wechat", user, topic="wage_arrears", reasons=["user_request"], description="公司拖欠三个月工资"
+    )
     from api.users.models import Role
     from api.users.service import create_user
 

@@ -1,5 +1,6 @@
 """Fixtures for the console tests: the in-process app and accounts come from tests/support/fixtures.py;
 the browser journey serves the app over HTTP."""
+
 from __future__ import annotations
 
 import pytest

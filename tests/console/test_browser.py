@@ -21,10 +21,22 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 def test_a_worker_asks_a_lawyer_answers_in_the_same_chat(live, fake_rasa):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     cases = live.app.state.cases
-    cases.open_case("web", "queue-urgent", topic="work_injury", priority="urgent", reasons=["risk:serious_injury"],
-                    description="工地脚手架塌了，两个工友压在下面，身份证110101199003071234")
-    cases.open_case("wechat", "queue-high", topic="wage_arrears", priority="high", reasons=["risk:group_incident"],
-                    description="厂里三十多个工友被拖欠四个月工资")
+    cases.open_case(
+        "web",
+        "queue-urgent",
+        topic="work_injury",
+        priority="urgent",
+        reasons=["risk:serious_injury"],
+        description="工地脚手架塌了，两个工友压在下面，身份证110101199003071234",
+    )
+    cases.open_case(
+        "wechat",
+        "queue-high",
+        topic="wage_arrears",
+        priority="high",
+        reasons=["risk:group_incident"],
+        description="厂里三十多个工友被拖欠四个月工资",
+    )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -38,9 +50,18 @@ def test_a_worker_asks_a_lawyer_answers_in_the_same_chat(live, fake_rasa):
             expect(log.locator(".reply-button", has_text="有帮助")).to_be_visible()
             worker.screenshot(path=str(SCREENSHOTS / "webchat_answer.png"), full_page=True)
 
-            fake_rasa.queued.append([event("open_case", description="工伤评了十级，单位不给一次性伤残补助金",
-                                           district="朝阳区", phone_consent=True, phone_given=True,
-                                           topic="work_injury")])
+            fake_rasa.queued.append(
+                [
+                    event(
+                        "open_case",
+                        description="工伤评了十级，单位不给一次性伤残补助金",
+                        district="朝阳区",
+                        phone_consent=True,
+                        phone_given=True,
+                        topic="work_injury",
+                    )
+                ]
+            )
             worker.fill("#message-input", "转人工 我的电话13912345678")
             worker.press("#message-input", "Enter")
             expect(log).to_contain_text("已为您登记求助，编号")

@@ -13,8 +13,9 @@ from tests.support.app import PASSWORD, form_csrf, staff_login
 
 
 def _open(app, user: str, priority: str, text: str, **details) -> int:
-    case_id, _ = app.state.cases.open_case("web", user, topic="wage_arrears", priority=priority,
-                                           description=text, reasons=["user_request"], **details)
+    case_id, _ = app.state.cases.open_case(
+        "web", user, topic="wage_arrears", priority=priority, description=text, reasons=["user_request"], **details
+    )
     return case_id
 
 
@@ -107,16 +108,22 @@ def test_another_lawyers_case(bare_app, accounts):
     assert taken.status_code == 409 and "已被其他律师认领" in taken.text
     refused = wang.post(f"/console/cases/{case_id}/reply", data={"csrf": csrf, "text": "你好"})
     assert refused.status_code == 403 and "其他律师负责" in refused.text
-    noted = wang.post(f"/console/cases/{case_id}/notes", data={"csrf": csrf, "text": "我处理过类似案子"},
-                      follow_redirects=False)
+    noted = wang.post(
+        f"/console/cases/{case_id}/notes", data={"csrf": csrf, "text": "我处理过类似案子"}, follow_redirects=False
+    )
     assert noted.status_code == 303
 
 
 def test_what_lawyers_read_is_chinese_and_human(bare_app, accounts):
     _, app = bare_app
-    case_id = _open(app, "w-facts", "normal", "干了三个月被辞退",
-                    facts=[{"entity": "duration", "value": "P3M"}, {"entity": "money", "value": "8000"}],
-                    suggested_articles=[{"law": "北京市实施《中华人民共和国工会法》办法", "article": 23, "text": "第二十三条"}])
+    case_id = _open(
+        app,
+        "w-facts",
+        "normal",
+        "干了三个月被辞退",
+        facts=[{"entity": "duration", "value": "P3M"}, {"entity": "money", "value": "8000"}],
+        suggested_articles=[{"law": "北京市实施《中华人民共和国工会法》办法", "article": 23, "text": "第二十三条"}],
+    )
     client, _ = staff_login(app, "console", "lawyer_li")
     page = client.get(f"/console/cases/{case_id}").text
     assert "时长：3个月" in page and "金额：8000元" in page and "P3M" not in page
@@ -133,9 +140,17 @@ def test_case_round_trip_to_the_worker_and_back(bare_app, accounts):
         delivered.append((user_id, outgoing))
 
     app.state.conversation.register_channel("testchat", channel)
-    case_id, _ = app.state.cases.open_case("testchat", "w1", topic="wage_arrears", priority="high",
-                                           description="公司三个月没发工资了", district="海淀区",
-                                           phone="13912345678", consent=True, reasons=["user_request"])
+    case_id, _ = app.state.cases.open_case(
+        "testchat",
+        "w1",
+        topic="wage_arrears",
+        priority="high",
+        description="公司三个月没发工资了",
+        district="海淀区",
+        phone="13912345678",
+        consent=True,
+        reasons=["user_request"],
+    )
     lawyer, _ = staff_login(app, "console", "lawyer_li")
     queue = lawyer.get("/console").text
     assert f"#{case_id}" in queue and "139****5678" in queue and "13912345678" not in queue

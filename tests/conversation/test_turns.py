@@ -1,5 +1,6 @@
 """One worker turn through the app, in-process: the web chat API, the conversation service, the decision,
 a fake Rasa (the dialogue itself is tested in the Rasa environment) and the real knowledge base."""
+
 from __future__ import annotations
 
 import itertools
@@ -102,8 +103,18 @@ def test_a_crisis_gets_the_hotlines_alone_then_stays_in_crisis_handling(app_clie
 
 def test_while_a_case_waits_the_bot_keeps_answering_and_the_worker_can_withdraw(app_client, fake_rasa):
     client, app = app_client
-    fake_rasa.queued.append([event("open_case", description="老板欠我三个月工资", district="朝阳区",
-                                   phone_consent=True, phone_given=True, topic="wage_arrears")])
+    fake_rasa.queued.append(
+        [
+            event(
+                "open_case",
+                description="老板欠我三个月工资",
+                district="朝阳区",
+                phone_consent=True,
+                phone_given=True,
+                topic="wage_arrears",
+            )
+        ]
+    )
     opened = send(client, "转人工 我的电话13800001111")
     assert any("编号" in m["text"] for m in opened)
     case = rows(app, Case)[0]
@@ -122,8 +133,9 @@ def test_while_a_case_waits_the_bot_keeps_answering_and_the_worker_can_withdraw(
 def test_an_unhelpful_answer_goes_to_the_unanswered_queue(app_client, fake_rasa):
     client, app = app_client
     send(client, "公司一直没给我交社保怎么办")
-    fake_rasa.queued.append([event("feedback", score=2, about="answer", helpful=False),
-                             {"text": "谢谢您的评价，我们会继续改进！"}])
+    fake_rasa.queued.append(
+        [event("feedback", score=2, about="answer", helpful=False), {"text": "谢谢您的评价，我们会继续改进！"}]
+    )
     send(client, "2")
     missed = rows(app, UnansweredQuestion)
     assert [m.reason for m in missed] == ["not_helpful"] and "社保" in missed[0].text

@@ -1,5 +1,6 @@
 """Conversations through the real Rasa server and the real action server, driven as the app drives them:
 the app's decision comes with each message, and button taps arrive as their intents."""
+
 import itertools
 
 import pytest
@@ -8,8 +9,14 @@ from dialogue_fixtures import events_in
 pytestmark = pytest.mark.slow
 
 CITATION = {"law": "劳动合同法", "article": 47, "text": "第四十七条 经济补偿按劳动者在本单位工作的年限……"}
-ANSWER = {"kind": "card", "text": "按工作年限，每满一年支付一个月工资。", "intent": "dismissal", "expecting": "feedback",
-          "citations": [CITATION], "buttons": [{"title": "有帮助", "payload": "/affirm"}]}
+ANSWER = {
+    "kind": "card",
+    "text": "按工作年限，每满一年支付一个月工资。",
+    "intent": "dismissal",
+    "expecting": "feedback",
+    "citations": [CITATION],
+    "buttons": [{"title": "有帮助", "payload": "/affirm"}],
+}
 SEVERANCE = [{"entity": "calculator", "value": "severance"}]
 _senders = itertools.count()
 
@@ -27,8 +34,9 @@ def test_an_answer_then_the_calculator_with_facts_from_the_conversation(bot):
     answer = bot.turn(me, "在北京干了三年半 月薪8千 被辞退了", "dismissal", ANSWER)
     assert answer[0]["text"] == ANSWER["text"] and answer[-1]["custom"] == {"citations": [CITATION]}
 
-    started = bot.texts(me, "算一算经济补偿", "inform", entities=SEVERANCE,
-                        facts={"service": "3年6个月", "monthly_wage": "8000"})
+    started = bot.texts(
+        me, "算一算经济补偿", "inform", entities=SEVERANCE, facts={"service": "3年6个月", "monthly_wage": "8000"}
+    )
     assert "我来帮您算一算经济补偿" in started
     assert "已使用您之前提到的：工作年限3年6个月，月工资8000元，工作城市北京" in started
     assert "单位解除劳动合同是否违法" in started
@@ -53,8 +61,9 @@ def test_overtime_answers_are_filed_under_the_day_they_name(bot):
 
 def test_the_worker_can_leave_a_calculator_and_talk_on(bot):
     me = sender()
-    assert "在职期间被拖欠的工资" in bot.texts(me, "算算仲裁时效", "inform",
-                                         entities=[{"entity": "calculator", "value": "arbitration"}])
+    assert "在职期间被拖欠的工资" in bot.texts(
+        me, "算算仲裁时效", "inform", entities=[{"entity": "calculator", "value": "arbitration"}]
+    )
     assert bot.texts(me, "不算了", "deny").startswith("好的，已停止")
     assert bot.active_loop(me) is None
     greeting = {"kind": "fixed", "text": "您好！我是市总工会的职工法律服务助手。", "expecting": None}
@@ -68,8 +77,16 @@ def test_handoff_form_reports_the_case_to_the_app_with_masked_text_only(bot):
     assert "是否同意留下手机号" in bot.texts(me, "朝阳", "inform")
     assert "请输入您的手机号" in bot.texts(me, "同意", "affirm")
     done = bot.turn(me, "139****5678", "inform")
-    assert events_in(done) == [{"type": "open_case", "description": "公司拖欠我三个月工资不给", "district": "朝阳区",
-                                "phone_consent": True, "phone_given": True, "topic": ""}]
+    assert events_in(done) == [
+        {
+            "type": "open_case",
+            "description": "公司拖欠我三个月工资不给",
+            "district": "朝阳区",
+            "phone_consent": True,
+            "phone_given": True,
+            "topic": "",
+        }
+    ]
     tracker = bot.tracker(me).json()
     said = " ".join(e.get("text") or "" for e in tracker["events"] if e.get("event") == "user")
     assert "139****5678" in said and "13912345678" not in said
@@ -78,8 +95,12 @@ def test_handoff_form_reports_the_case_to_the_app_with_masked_text_only(bot):
 def test_a_crisis_reply_interrupts_a_form_and_a_call_back_number_follows(bot):
     me = sender()
     bot.texts(me, "算一算经济补偿", "inform", entities=SEVERANCE)
-    crisis = {"kind": "crisis", "text": "您现在的安全最重要。请拨打12356。", "expecting": "callback",
-              "buttons": [{"title": "留下电话", "payload": "/affirm"}]}
+    crisis = {
+        "kind": "crisis",
+        "text": "您现在的安全最重要。请拨打12356。",
+        "expecting": "callback",
+        "buttons": [{"title": "留下电话", "payload": "/affirm"}],
+    }
     assert bot.texts(me, "活着没意思", "app_reply", decision=crisis) == crisis["text"]
     assert bot.active_loop(me) is None
     assert "手机号" in bot.texts(me, "留下电话", "affirm")
@@ -111,7 +132,9 @@ def test_rasa_refuses_whoever_has_no_token(bot):
     assert bot.tracker(me, token="wrong").status_code == 401
     import requests
 
-    forged = requests.post(f"{bot.url}/webhooks/app/webhook", json={"sender": me, "text": "x",
-                                                                     "parse_data": {"intent": {"name": "greet"}}},
-                           timeout=30)
+    forged = requests.post(
+        f"{bot.url}/webhooks/app/webhook",
+        json={"sender": me, "text": "x", "parse_data": {"intent": {"name": "greet"}}},
+        timeout=30,
+    )
     assert forged.status_code == 401

@@ -3,6 +3,7 @@ planned for tomorrow: urgent) → the bot keeps answering while the case waits �
 the worker's chat → close → feedback → the bot again; once straight through and once with every process
 (Rasa, action server, web app) restarted in the middle: nothing lost, nothing duplicated.
 """
+
 from __future__ import annotations
 
 import time
@@ -12,10 +13,11 @@ import httpx
 import pytest
 
 from api.core.settings import Settings
+from api.ops.launcher import free_port
 from phrasebook import say
 from tests.api.conftest import PASSWORD, laborbot
 from tests.support.app import form_csrf
-from tests.support.processes import AppServer, BotStack, free_port, latest_model
+from tests.support.processes import AppServer, BotStack, latest_model
 from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.slow
@@ -67,8 +69,11 @@ def stack(tmp_path, real_index):
     model = latest_model()
     assert model is not None, "no trained model: run `laborbot train`"
     settings = Settings(
-        var_dir=tmp_path, index_dir=real_index.parent, port=free_port(),
-        rasa_url=f"http://127.0.0.1:{free_port()}", action_server_port=free_port(),
+        var_dir=tmp_path,
+        index_dir=real_index.parent,
+        port=free_port(),
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        action_server_port=free_port(),
     )
     bot, app = BotStack(settings, model), AppServer(settings, healthy=True)
     bot.start()

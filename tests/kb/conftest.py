@@ -1,4 +1,5 @@
 """Fixtures: a tiny fixture corpus for index mechanics; the real index comes from tests/support/fixtures.py."""
+
 import shutil
 from pathlib import Path
 
@@ -22,8 +23,12 @@ def tiny_sources(tmp_path) -> Sources:
     """A writable copy of the fixture corpus and documents, so tests may edit them."""
     root = tmp_path / "src"
     shutil.copytree(FIXTURES, root)
-    return Sources(corpus_dir=root / "corpus", kb_docs_dir=root / "docs",
-                   manifest_path=root / "manifest.yml", data_dir=root / "data")
+    return Sources(
+        corpus_dir=root / "corpus",
+        kb_docs_dir=root / "docs",
+        manifest_path=root / "manifest.yml",
+        data_dir=root / "data",
+    )
 
 
 @pytest.fixture(scope="session")

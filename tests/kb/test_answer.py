@@ -1,4 +1,5 @@
 """Answers built around the card bank, on the real corpus and cards (phrasings written for these tests)."""
+
 import re
 
 import pytest
@@ -15,8 +16,9 @@ def test_a_clear_question_gets_its_card_first_with_the_cards_articles(knowledge)
     answer = knowledge.answer("被机器压伤了手，鉴定是九级伤残，一次性伤残补助金该给几个月工资", "work_injury", [], 0.9)
     assert answer.kind == "card" and answer.cards == ["injury-lump-sum-by-grade"]
     card = knowledge._require().cards.by_id["injury-lump-sum-by-grade"]
-    assert answer.text.startswith("按您说的九级伤残：一次性伤残补助金是9个月的本人工资") or \
-        answer.text.startswith(card.answer)
+    assert answer.text.startswith("按您说的九级伤残：一次性伤残补助金是9个月的本人工资") or answer.text.startswith(
+        card.answer
+    )
     assert [(c["law"], c["article"]) for c in answer.citations][:3] == card.articles[:3]
     assert all(c["text"].startswith("第") for c in answer.citations)  # the article itself travels with it
 
@@ -59,9 +61,11 @@ def test_out_of_scope_gets_a_referral_without_citations(knowledge):
 def test_repealed_interpretations_are_never_cited(knowledge, settings):
     repealed = {e["short_title"] for e in knowledge._require().manifest["documents"] if e["status"] == "repealed"}
     assert len(repealed) == 4
-    for question, intent in [("劳动争议的仲裁时效从什么时候开始算", "dispute_procedure"),
-                             ("单位和我签的竞业限制协议没给补偿还有效吗", "labor_contract"),
-                             ("用人单位和劳动者对工资数额有争议谁举证", "wage_arrears")]:
+    for question, intent in [
+        ("劳动争议的仲裁时效从什么时候开始算", "dispute_procedure"),
+        ("单位和我签的竞业限制协议没给补偿还有效吗", "labor_contract"),
+        ("用人单位和劳动者对工资数额有争议谁举证", "wage_arrears"),
+    ]:
         answer = knowledge.answer(question, intent, [], 0.9)
         assert not {c["law"] for c in answer.citations} & repealed
 

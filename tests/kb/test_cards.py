@@ -1,5 +1,6 @@
 """The answer-card bank as data: every card well formed and resting on in-force articles, no phrasing on two
 cards, stable ids, at least 15 cards per topic, and held-out phrasings that are not training data."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,8 +24,14 @@ def test_the_checker_finds_nothing_wrong_in_the_bank(capsys):
 
 def test_the_checker_catches_a_broken_card():
     card = load_cards(DOCS)[0]
-    broken = type(card)(**{**card.__dict__, "variants": card.variants[:2], "answer": "",
-                           "articles": [("最高人民法院关于审理劳动争议案件适用法律若干问题的解释", 1)]})
+    broken = type(card)(
+        **{
+            **card.__dict__,
+            "variants": card.variants[:2],
+            "answer": "",
+            "articles": [("最高人民法院关于审理劳动争议案件适用法律若干问题的解释", 1)],
+        }
+    )
     problems = bank_problems([broken, card], citable=set(card.articles), topic_intents={card.intent})
     assert any("variants" in p for p in problems) and any("no direct answer" in p for p in problems)
     assert any("not in force" in p for p in problems) and any("appears twice" in p for p in problems)
@@ -38,8 +45,11 @@ def test_at_least_15_cards_for_every_topic_and_400_in_all():
 
 
 def test_card_ids_are_stable():
-    published = [ln for ln in (REPO / "knowledge_base" / "data" / "card_ids.txt").read_text().splitlines()
-                 if ln and not ln.startswith("#")]
+    published = [
+        ln
+        for ln in (REPO / "knowledge_base" / "data" / "card_ids.txt").read_text().splitlines()
+        if ln and not ln.startswith("#")
+    ]
     current = {c.id for c in load_cards(DOCS)}
     assert sorted(set(published) - current) == [], "retire a card (status: retired) instead of renaming it"
 
@@ -47,8 +57,11 @@ def test_card_ids_are_stable():
 def test_held_out_phrasings_are_never_training_data():
     training = {normalise(t) for t, _ in load_examples(REPO / "nlu_data")}
     training |= {normalise(p) for c in load_cards(DOCS) for p in c.phrasings}
-    held = [r for path in sorted((REPO / "bench" / "data" / "heldout").glob("*.yml"))
-            for r in yaml.safe_load(path.read_text(encoding="utf-8"))["heldout"]]
+    held = [
+        r
+        for path in sorted((REPO / "bench" / "data" / "heldout").glob("*.yml"))
+        for r in yaml.safe_load(path.read_text(encoding="utf-8"))["heldout"]
+    ]
     ids = {c.id for c in load_cards(DOCS)}
     assert len(held) >= 2 * len(ids) * 0.9
     assert {r["card"] for r in held} <= ids

@@ -1,4 +1,5 @@
 """The staff CLI, run as a real process against a temporary var dir."""
+
 import os
 import shutil
 import subprocess
@@ -13,8 +14,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 def run_kb(var_dir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "LABORBOT_VAR_DIR": str(var_dir), "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "knowledge_base.cli", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "knowledge_base.cli", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -44,9 +51,12 @@ def test_add_then_retire_a_policy_document(var_dir, tmp_path):
     docs = tmp_path / "documents"
     shutil.copytree(REPO / "knowledge_base" / "documents", docs)
     new_doc = tmp_path / "bike_rescue.md"
-    new_doc.write_text("---\ntitle: 测试用骑手雨天救助办法\nshort_title: 骑手雨天救助办法\ndoc_type: union_policy\n"
-                       "source: 测试\nreview_date: 2026-01-01\neffective_date: 2026-01-01\nstatus: in_force\n---\n\n"
-                       "第一条 暴雨天气送餐受困的骑手，可以到最近的暖心驿站领取雨衣和热饮。\n", encoding="utf-8")
+    new_doc.write_text(
+        "---\ntitle: 测试用骑手雨天救助办法\nshort_title: 骑手雨天救助办法\ndoc_type: union_policy\n"
+        "source: 测试\nreview_date: 2026-01-01\neffective_date: 2026-01-01\nstatus: in_force\n---\n\n"
+        "第一条 暴雨天气送餐受困的骑手，可以到最近的暖心驿站领取雨衣和热饮。\n",
+        encoding="utf-8",
+    )
     env = {"LABORBOT_KB_DOCS_DIR": str(docs)}
     added = run_kb(var_dir, "add", str(new_doc), env=env)
     assert added.returncode == 0, added.stdout + added.stderr

@@ -5,8 +5,20 @@ import pytest
 from knowledge_base.corpus import cn_to_int, parse_markdown, short_title, split_front_matter
 
 
-@pytest.mark.parametrize("text,value", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("四十七", 47),
-                                        ("一百", 100), ("一百零八", 108), ("一百一十九", 119), ("98", 98)])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("四十七", 47),
+        ("一百", 100),
+        ("一百零八", 108),
+        ("一百一十九", 119),
+        ("98", 98),
+    ],
+)
 def test_cn_to_int(text, value):
     assert cn_to_int(text) == value
 
@@ -38,8 +50,9 @@ def test_labour_contract_law_articles_chapters_items(settings):
 
 
 def test_article_suffix_zhiyi_and_items():
-    parsed = parse_markdown((__import__("pathlib").Path(__file__).parent / "fixtures/corpus/法律/示例劳动法.md")
-                            .read_text(encoding="utf-8"))
+    parsed = parse_markdown(
+        (__import__("pathlib").Path(__file__).parent / "fixtures/corpus/法律/示例劳动法.md").read_text(encoding="utf-8")
+    )
     labels = [(a.label, a.number, a.sub) for a in parsed.articles]
     assert ("第三条之一", 3, 1) in labels
     art3 = next(a for a in parsed.articles if a.label == "第三条")

@@ -1,5 +1,6 @@
 """Every embedder backend, run for real: the shipped ones, the domain model trained with each index version,
 and an operator-supplied sentence-transformers directory."""
+
 import json
 import random
 
@@ -54,8 +55,11 @@ def test_an_unchanged_bank_reuses_the_trained_model_and_an_edit_retrains(tiny_so
 def test_training_is_deterministic(domain_index, tmp_path):
     version = domain_index / current_version(domain_index)
     chunks = read_chunks(version)
-    inputs = domain_model.TrainingInputs(cards=read_cards(version), topic_examples=["公司不给钱"],
-                                         articles={(c.law, c.number): c.embed_text() for c in chunks if c.citable})
+    inputs = domain_model.TrainingInputs(
+        cards=read_cards(version),
+        topic_examples=["公司不给钱"],
+        articles={(c.law, c.number): c.embed_text() for c in chunks if c.citable},
+    )
     first = domain_model.train(inputs, tmp_path / "a")
     second = domain_model.train(inputs, tmp_path / "b")
     texts = ["单位拖欠工资怎么办", "上班路上被车撞了"]

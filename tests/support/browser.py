@@ -1,4 +1,5 @@
 """Debian Chromium driven by Playwright, as the tests of pages use it."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """A fake of WeChat's customer-service message API on 127.0.0.1: records every push, fails on demand."""
+
 from __future__ import annotations
 
 import threading
@@ -25,10 +26,12 @@ class FakeCustomerService:
         self._lock = threading.Lock()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(uvicorn.Config(self._app(), host="127.0.0.1", port=self.port, log_level="warning"))
+        self._server = uvicorn.Server(
+            uvicorn.Config(self._app(), host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
-    def start(self) -> "FakeCustomerService":
+    def start(self) -> FakeCustomerService:
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:

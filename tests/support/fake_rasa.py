@@ -5,6 +5,7 @@ turn(): what action_respond would say for the app's decision (text, buttons, cit
 queued the exact output of the next turn (e.g. the end of the handoff form with its open_case event).
 Every turn is recorded, so tests can check what Rasa was sent (masked text, the intent, the metadata).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,9 +13,14 @@ from dataclasses import dataclass, field
 from api.nlu.client import ParseResult, RasaUnavailable
 
 KEYWORDS = (
-    ("request_human", ("转人工", "找律师", "人工")), ("greet", ("你好", "您好")), ("thank", ("谢谢",)),
-    ("work_injury", ("工伤", "公伤", "伤残")), ("wage_arrears", ("工资", "工钱", "欠薪")),
-    ("overtime_hours", ("加班",)), ("dismissal", ("辞退", "开除", "补偿")), ("social_insurance", ("社保",)),
+    ("request_human", ("转人工", "找律师", "人工")),
+    ("greet", ("你好", "您好")),
+    ("thank", ("谢谢",)),
+    ("work_injury", ("工伤", "公伤", "伤残")),
+    ("wage_arrears", ("工资", "工钱", "欠薪")),
+    ("overtime_hours", ("加班",)),
+    ("dismissal", ("辞退", "开除", "补偿")),
+    ("social_insurance", ("社保",)),
 )
 
 
@@ -41,8 +47,9 @@ class FakeRasa:
         if text in self.intents:
             intent, confidence = self.intents[text]
         else:
-            intent, confidence = next(((name, 0.9) for name, words in KEYWORDS if any(w in text for w in words)),
-                                      ("out_of_scope", 0.3))
+            intent, confidence = next(
+                ((name, 0.9) for name, words in KEYWORDS if any(w in text for w in words)), ("out_of_scope", 0.3)
+            )
         return ParseResult(text=text, intent=intent, confidence=confidence)
 
     async def turn(self, sender_id: str, text: str, parse_data: dict, metadata: dict) -> list[dict]:

@@ -1,5 +1,6 @@
 """Fixtures for the app-environment tests: the real knowledge base built once per session, and the app
 in-process on a temporary database with a fake Rasa."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,13 @@ from tests.support.fake_rasa import FakeRasa
 def repo_sources() -> Sources:
     """What `laborbot kb build` reads on a fresh installation (no staff edits)."""
     settings = Settings()
-    return Sources(corpus_dir=settings.corpus_dir, kb_docs_dir=settings.kb_docs_dir, manifest_path=MANIFEST_PATH,
-                   data_dir=settings.kb_docs_dir.parent / "data", nlu_topics_dir=settings.nlu_topics_dir)
+    return Sources(
+        corpus_dir=settings.corpus_dir,
+        kb_docs_dir=settings.kb_docs_dir,
+        manifest_path=MANIFEST_PATH,
+        data_dir=settings.kb_docs_dir.parent / "data",
+        nlu_topics_dir=settings.nlu_topics_dir,
+    )
 
 
 # Kept between test runs (like the product's own var/index): a run after a change to the knowledge base

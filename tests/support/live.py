@@ -1,5 +1,6 @@
 """The app served over real HTTP on 127.0.0.1 (uvicorn on its own event loop in a thread), for a real
 browser: the same create_app as production, with a fake Rasa and the knowledge base given by the test."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,15 @@ from api.ops.launcher import free_port
 from tests.support.fake_rasa import FakeRasa
 
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """Real processes on 127.0.0.1 for the end-to-end journeys and the load benchmark: the web app
 (restartable, killable) and Rasa + the action server, as the launcher starts them."""
+
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -14,7 +14,7 @@ from sqlalchemy import text
 from api.core.db import make_engine
 from api.core.migrate import upgrade_database
 from api.core.settings import PROJECT_ROOT, Settings
-from api.ops.launcher import Service, free_port, services
+from api.ops.launcher import Service, services
 from api.ops.paths import MODELS_DIR
 from tests.support.wait import wait_until
 
@@ -27,8 +27,14 @@ class Process:
 
     def start(self) -> None:
         log = open(self.log_path, "a", encoding="utf-8")
-        self.popen = subprocess.Popen(self.service.cmd, cwd=PROJECT_ROOT, env=self.service.env,
-                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.popen = subprocess.Popen(
+            self.service.cmd,
+            cwd=PROJECT_ROOT,
+            env=self.service.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def stop(self, timeout_s: float = 30.0) -> None:
         if self.popen is None or self.popen.poll() is not None:
@@ -66,7 +72,7 @@ class AppServer:
         self.url = f"http://127.0.0.1:{settings.port}"
         self.engine = make_engine(settings.sqlalchemy_url)
 
-    def start(self) -> "AppServer":
+    def start(self) -> AppServer:
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
         upgrade_database(self.settings.sqlalchemy_url)
         self.process.start()
@@ -108,7 +114,7 @@ class BotStack:
         definitions = product_services(settings, model)
         self.processes = [Process(definitions[name], settings.var_dir / f"{name}.log") for name in ("rasa", "actions")]
 
-    def start(self, timeout_s: float = 300) -> "BotStack":
+    def start(self, timeout_s: float = 300) -> BotStack:
         for process in self.processes:
             process.start()
         wait_until(self._ready, timeout_s, 1.0, "Rasa to load the model")
@@ -124,8 +130,9 @@ class BotStack:
     def _ready(self) -> bool:
         assert all(p.alive() for p in self.processes), f"rasa/actions exited; see logs in {self.settings.var_dir}"
         try:
-            status = httpx.get(f"{self.settings.rasa_url}/status", timeout=2,
-                               params={"token": self.settings.resolved_rasa_token()})
+            status = httpx.get(
+                f"{self.settings.rasa_url}/status", timeout=2, params={"token": self.settings.resolved_rasa_token()}
+            )
         except httpx.HTTPError:
             return False
         return status.status_code == 200 and bool(status.json().get("model_file"))

@@ -1,5 +1,6 @@
 """A stand-in for the WeChat platform, built on wechatpy: messages signed (and, in safe mode,
 encrypted) exactly as the Official Account platform sends them, with its retry schedule."""
+
 from __future__ import annotations
 
 import itertools
@@ -42,8 +43,15 @@ class Delivery:
 
 
 class WeChatPlatform:
-    def __init__(self, base_url: str, token: str, aes_key: str = "", appid: str = "", account: str = "gh_union_test",
-                 http: httpx.Client | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        aes_key: str = "",
+        appid: str = "",
+        account: str = "gh_union_test",
+        http: httpx.Client | None = None,
+    ):
         """``http``: the client to send with, e.g. FastAPI's TestClient for an app in this process."""
         self.base_url = base_url.rstrip("/")
         self.token = token
@@ -59,8 +67,14 @@ class WeChatPlatform:
         return self._xml(openid, "text", Content=content, MsgId=msg_id or next(_msg_ids))
 
     def voice(self, openid: str, recognition: str, msg_id: int | None = None) -> str:
-        return self._xml(openid, "voice", MediaId="media-" + secrets.token_hex(6), Format="amr",
-                         Recognition=recognition, MsgId=msg_id or next(_msg_ids))
+        return self._xml(
+            openid,
+            "voice",
+            MediaId="media-" + secrets.token_hex(6),
+            Format="amr",
+            Recognition=recognition,
+            MsgId=msg_id or next(_msg_ids),
+        )
 
     def image(self, openid: str) -> str:
         return self._xml(openid, "image", PicUrl="http://127.0.0.1/none.jpg", MediaId="m1", MsgId=next(_msg_ids))
@@ -69,13 +83,19 @@ class WeChatPlatform:
         return self._xml(openid, "event", create_time=create_time, Event=event, EventKey="")
 
     def _xml(self, openid: str, msg_type: str, create_time: int | None = None, **fields) -> str:
-        body = {"ToUserName": self.account, "FromUserName": openid,
-                "CreateTime": create_time or int(time.time()), "MsgType": msg_type, **fields}
+        body = {
+            "ToUserName": self.account,
+            "FromUserName": openid,
+            "CreateTime": create_time or int(time.time()),
+            "MsgType": msg_type,
+            **fields,
+        }
         return xmltodict.unparse({"xml": body}, full_document=False)
 
     # Transport.
-    def query(self, body: str, encrypted: bool, timestamp: int | None = None, nonce: str | None = None,
-              openid: str = "") -> tuple[dict[str, str], str]:
+    def query(
+        self, body: str, encrypted: bool, timestamp: int | None = None, nonce: str | None = None, openid: str = ""
+    ) -> tuple[dict[str, str], str]:
         """Query parameters and body of one POST, signed like the platform does."""
         ts, nonce = str(timestamp or int(time.time())), nonce or secrets.token_hex(5)
         params = {"signature": sign(self.token, ts, nonce), "timestamp": ts, "nonce": nonce, "openid": openid}
@@ -83,15 +103,22 @@ class WeChatPlatform:
             return params, body
         envelope = xmltodict.parse(self.crypto.encrypt_message(body, nonce, ts))["xml"]
         params |= {"encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]}
-        outer = xmltodict.unparse({"xml": {"ToUserName": self.account, "Encrypt": envelope["Encrypt"]}},
-                                  full_document=False)
+        outer = xmltodict.unparse(
+            {"xml": {"ToUserName": self.account, "Encrypt": envelope["Encrypt"]}}, full_document=False
+        )
         return params, outer
 
-    def post(self, body: str, encrypted: bool = False, timeout_s: float = ATTEMPT_TIMEOUT_S, **sign_args) -> httpx.Response:
+    def post(
+        self, body: str, encrypted: bool = False, timeout_s: float = ATTEMPT_TIMEOUT_S, **sign_args
+    ) -> httpx.Response:
         params, payload = self.query(body, encrypted, **sign_args)
         extra = {} if self.in_process else {"timeout": timeout_s}  # an in-process app has no connection to drop
-        return self.http.post(f"{self.base_url}/wechat?{urlencode(params)}", content=payload.encode(),
-                              headers={"Content-Type": "text/xml"}, **extra)
+        return self.http.post(
+            f"{self.base_url}/wechat?{urlencode(params)}",
+            content=payload.encode(),
+            headers={"Content-Type": "text/xml"},
+            **extra,
+        )
 
     @property
     def in_process(self) -> bool:
@@ -124,7 +151,9 @@ class WeChatPlatform:
             return None
         reply = xmltodict.parse(response.text)["xml"]
         if encrypted:
-            inner = self.crypto.decrypt_message(response.text, reply["MsgSignature"], reply["TimeStamp"], reply["Nonce"])
+            inner = self.crypto.decrypt_message(
+                response.text, reply["MsgSignature"], reply["TimeStamp"], reply["Nonce"]
+            )
             reply = xmltodict.parse(inner)["xml"]
         assert reply["MsgType"] == "text"
         return reply["Content"]

@@ -1,34 +1,70 @@
 """Calculators: hand-computed cases for every rule and boundary, properties, citations against the corpus."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge_base.calculators import (
-    Figure, ServicePeriod, annual_leave, arbitration_deadline, double_wage, full_year_days, local_figure,
-    monthly_pay_days, months_of_pay, overtime, severance,
+    Figure,
+    ServicePeriod,
+    annual_leave,
+    arbitration_deadline,
+    double_wage,
+    full_year_days,
+    local_figure,
+    monthly_pay_days,
+    months_of_pay,
+    overtime,
+    severance,
 )
 from knowledge_base.calculators.figures import DEFAULT_PATH, _load
 
-BEIJING_2024 = Figure(label="测试用月平均工资", value=Decimal("11937"), unit="元/月", year=2024,
-                      applies_from=date(2025, 7, 1), source="测试", verify=False)
-MINIMUM = Figure(label="测试用最低工资", value=Decimal("2420"), unit="元/月", year=2023,
-                 applies_from=date(2023, 9, 1), source="测试", verify=False)
-PAY_DAYS_20_67 = Figure(label="月计薪天数", value=Decimal("20.67"), unit="天", year=2025,
-                        applies_from=date(2025, 1, 1), source="测试", verify=False)
+BEIJING_2024 = Figure(
+    label="测试用月平均工资",
+    value=Decimal("11937"),
+    unit="元/月",
+    year=2024,
+    applies_from=date(2025, 7, 1),
+    source="测试",
+    verify=False,
+)
+MINIMUM = Figure(
+    label="测试用最低工资",
+    value=Decimal("2420"),
+    unit="元/月",
+    year=2023,
+    applies_from=date(2023, 9, 1),
+    source="测试",
+    verify=False,
+)
+PAY_DAYS_20_67 = Figure(
+    label="月计薪天数",
+    value=Decimal("20.67"),
+    unit="天",
+    year=2025,
+    applies_from=date(2025, 1, 1),
+    source="测试",
+    verify=False,
+)
 
 
 # --------------------------------------------------------------------------- service periods
 
-@pytest.mark.parametrize("start, last_day, expected", [
-    (date(2024, 1, 1), date(2024, 6, 29), ServicePeriod(0, 5, 29)),
-    (date(2024, 1, 1), date(2024, 6, 30), ServicePeriod(0, 6, 0)),
-    (date(2020, 3, 15), date(2023, 9, 14), ServicePeriod(3, 6, 0)),
-    (date(2020, 3, 15), date(2020, 3, 15), ServicePeriod(0, 0, 1)),
-    (date(2024, 1, 31), date(2024, 2, 28), ServicePeriod(0, 1, 0)),  # no Feb 31: month end closes the month
-])
+
+@pytest.mark.parametrize(
+    "start, last_day, expected",
+    [
+        (date(2024, 1, 1), date(2024, 6, 29), ServicePeriod(0, 5, 29)),
+        (date(2024, 1, 1), date(2024, 6, 30), ServicePeriod(0, 6, 0)),
+        (date(2020, 3, 15), date(2023, 9, 14), ServicePeriod(3, 6, 0)),
+        (date(2020, 3, 15), date(2020, 3, 15), ServicePeriod(0, 0, 1)),
+        (date(2024, 1, 31), date(2024, 2, 28), ServicePeriod(0, 1, 0)),  # no Feb 31: month end closes the month
+    ],
+)
 def test_service_period_from_dates(start, last_day, expected):
     assert ServicePeriod.from_dates(start, last_day) == expected
 
@@ -43,15 +79,19 @@ def test_service_period_of_spoken_components():
 
 # --------------------------------------------------------------------------- severance
 
-@pytest.mark.parametrize("service, months", [
-    (ServicePeriod(0, 5, 29), Decimal("0.5")),
-    (ServicePeriod(0, 6, 0), Decimal("1")),
-    (ServicePeriod(0, 0, 1), Decimal("0.5")),
-    (ServicePeriod(0, 0, 0), Decimal("0")),
-    (ServicePeriod(2, 0, 0), Decimal("2")),
-    (ServicePeriod(3, 5, 29), Decimal("3.5")),
-    (ServicePeriod(3, 6, 0), Decimal("4")),
-])
+
+@pytest.mark.parametrize(
+    "service, months",
+    [
+        (ServicePeriod(0, 5, 29), Decimal("0.5")),
+        (ServicePeriod(0, 6, 0), Decimal("1")),
+        (ServicePeriod(0, 0, 1), Decimal("0.5")),
+        (ServicePeriod(0, 0, 0), Decimal("0")),
+        (ServicePeriod(2, 0, 0), Decimal("2")),
+        (ServicePeriod(3, 5, 29), Decimal("3.5")),
+        (ServicePeriod(3, 6, 0), Decimal("4")),
+    ],
+)
 def test_months_of_pay(service, months):
     assert months_of_pay(service) == months
 
@@ -69,8 +109,11 @@ def test_severance_exactly_six_months_is_one_month():
 
 def test_severance_no_cap_for_normal_wage():
     result = severance(10000, ServicePeriod(15, 3, 0), average_wage=BEIJING_2024)
-    assert (result.base_wage, result.months_of_pay, result.amount) == (Decimal("10000.00"), Decimal("15.5"),
-                                                                      Decimal("155000.00"))
+    assert (result.base_wage, result.months_of_pay, result.amount) == (
+        Decimal("10000.00"),
+        Decimal("15.5"),
+        Decimal("155000.00"),
+    )
     assert result.cap_note is None
     assert result.figures_used == [BEIJING_2024.describe()]
 
@@ -78,8 +121,11 @@ def test_severance_no_cap_for_normal_wage():
 def test_severance_high_wage_caps_base_and_twelve_years():
     result = severance(40000, ServicePeriod(15, 3, 0), average_wage=BEIJING_2024)
     # 3 × 11937 = 35811; 15.5 months capped to 12
-    assert (result.base_wage, result.months_of_pay, result.amount) == (Decimal("35811.00"), Decimal("12"),
-                                                                      Decimal("429732.00"))
+    assert (result.base_wage, result.months_of_pay, result.amount) == (
+        Decimal("35811.00"),
+        Decimal("12"),
+        Decimal("429732.00"),
+    )
     assert "35811.00元" in result.cap_note and "十二年" in result.cap_note and "15.5" in result.cap_note
 
 
@@ -124,11 +170,15 @@ def test_severance_rounds_to_cents():
 
 # --------------------------------------------------------------------------- overtime
 
+
 def test_overtime_rates():
     result = overtime(8700, workday_hours=10, rest_day_hours=8, holiday_hours=8)  # 8700/21.75/8 = 50
     assert result.hourly_wage == Decimal("50.00")
-    assert result.breakdown == {"工作日延长工作时间": Decimal("750.00"), "休息日工作且未补休": Decimal("800.00"),
-                                "法定休假日工作": Decimal("1200.00")}
+    assert result.breakdown == {
+        "工作日延长工作时间": Decimal("750.00"),
+        "休息日工作且未补休": Decimal("800.00"),
+        "法定休假日工作": Decimal("1200.00"),
+    }
     assert result.amount == Decimal("2750.00")
     assert "21.75" in result.formula
 
@@ -151,6 +201,7 @@ def test_overtime_rejects_negative_hours():
 
 # --------------------------------------------------------------------------- double wage
 
+
 def test_double_wage_eleven_month_cap():
     result = double_wage(6000, employment_start=date(2024, 1, 1), last_day=date(2025, 3, 1))
     assert (result.period_start, result.period_end) == (date(2024, 2, 1), date(2024, 12, 31))
@@ -165,15 +216,17 @@ def test_double_wage_first_month_excluded(signed_on):
 
 
 def test_double_wage_starts_the_day_after_the_first_month():
-    result = double_wage(6000, employment_start=date(2024, 1, 1), signed_on=date(2024, 2, 2),
-                         last_day=date(2024, 12, 1))
+    result = double_wage(
+        6000, employment_start=date(2024, 1, 1), signed_on=date(2024, 2, 2), last_day=date(2024, 12, 1)
+    )
     assert result.period_start == result.period_end == date(2024, 2, 1)
     assert result.amount == Decimal("200.00")  # one day: 6000 / 30
 
 
 def test_double_wage_until_signing():
-    result = double_wage(6000, employment_start=date(2024, 1, 1), signed_on=date(2024, 5, 1),
-                         last_day=date(2024, 12, 1))
+    result = double_wage(
+        6000, employment_start=date(2024, 1, 1), signed_on=date(2024, 5, 1), last_day=date(2024, 12, 1)
+    )
     assert result.months == Decimal(3) and result.amount == Decimal("18000.00") and result.cap_note is None
 
 
@@ -185,11 +238,19 @@ def test_double_wage_until_leaving_with_partial_month():
 
 # --------------------------------------------------------------------------- annual leave
 
-@pytest.mark.parametrize("service, days", [
-    (ServicePeriod(0, 11, 29), 0), (ServicePeriod(1, 0, 0), 5), (ServicePeriod(9, 11, 29), 5),
-    (ServicePeriod(10, 0, 0), 10), (ServicePeriod(19, 11, 29), 10), (ServicePeriod(20, 0, 0), 15),
-    (ServicePeriod(35, 0, 0), 15),
-])
+
+@pytest.mark.parametrize(
+    "service, days",
+    [
+        (ServicePeriod(0, 11, 29), 0),
+        (ServicePeriod(1, 0, 0), 5),
+        (ServicePeriod(9, 11, 29), 5),
+        (ServicePeriod(10, 0, 0), 10),
+        (ServicePeriod(19, 11, 29), 10),
+        (ServicePeriod(20, 0, 0), 15),
+        (ServicePeriod(35, 0, 0), 15),
+    ],
+)
 def test_annual_leave_entitlement_boundaries(service, days):
     assert full_year_days(service) == days
     assert annual_leave(cumulative_service=service, year=2024).entitled_days == days
@@ -213,8 +274,13 @@ def test_annual_leave_pro_rata_exact_whole_day():
 
 
 def test_annual_leave_pro_rata_in_year_of_leaving_with_days_taken():
-    result = annual_leave(cumulative_service=ServicePeriod(12, 0, 0), year=2025, left_on=date(2025, 6, 30),
-                          days_taken=1, monthly_wage=8700)
+    result = annual_leave(
+        cumulative_service=ServicePeriod(12, 0, 0),
+        year=2025,
+        left_on=date(2025, 6, 30),
+        days_taken=1,
+        monthly_wage=8700,
+    )
     # 181 / 365 × 10 = 4.96 -> 4; minus 1 taken = 3; 3 × 400 × 200 % = 2400
     assert (result.entitled_days, result.untaken_days, result.amount) == (4, 3, Decimal("2400.00"))
     assert {"law": "企业职工带薪年休假实施办法", "article": "第十二条"} in result.citations
@@ -256,8 +322,9 @@ def test_arbitration_wage_arrears_while_employed_has_no_deadline():
 
 
 def test_arbitration_wage_arrears_run_from_end_of_employment():
-    result = arbitration_deadline(today=TODAY, wage_arrears_while_employed=True,
-                                  employment_ended_on=date(2025, 1, 10), knew_on=date(2023, 1, 1))
+    result = arbitration_deadline(
+        today=TODAY, wage_arrears_while_employed=True, employment_ended_on=date(2025, 1, 10), knew_on=date(2023, 1, 1)
+    )
     assert (result.deadline, result.days_remaining) == (date(2026, 1, 10), 235)
 
 
@@ -320,8 +387,10 @@ def test_shipped_figures_are_complete():
 
 # --------------------------------------------------------------------------- citations vs. the statute corpus
 
+
 def _corpus_dir() -> Path:
     from api.core.settings import Settings
+
     return Settings().corpus_dir
 
 
@@ -331,8 +400,13 @@ def _all_citations():
         severance(1000, ServicePeriod(1, 0, 0), minimum_wage=MINIMUM),
         overtime(8000, workday_hours=1),
         double_wage(6000, employment_start=date(2024, 1, 1), last_day=date(2025, 1, 1)),
-        annual_leave(cumulative_service=ServicePeriod(5, 0, 0), year=2025, joined_on=date(2025, 2, 1),
-                     left_on=date(2025, 9, 1), monthly_wage=8000),
+        annual_leave(
+            cumulative_service=ServicePeriod(5, 0, 0),
+            year=2025,
+            joined_on=date(2025, 2, 1),
+            left_on=date(2025, 9, 1),
+            monthly_wage=8000,
+        ),
         arbitration_deadline(today=TODAY, knew_on=date(2025, 1, 1)),
     ]
     return {(c["law"], c["article"]) for r in results for c in r.citations}
@@ -361,8 +435,15 @@ START = date(2000, 1, 1)
 @given(wage=WAGES, days_a=SERVICE_DAYS, days_b=SERVICE_DAYS, unlawful=st.booleans())
 def test_severance_monotonic_in_tenure_with_caps_respected(wage, days_a, days_b, unlawful):
     short, long_ = sorted((days_a, days_b))
-    results = [severance(wage, ServicePeriod.from_dates(START, START + timedelta(days=d)),
-                         average_wage=BEIJING_2024, unlawful=unlawful) for d in (short, long_)]
+    results = [
+        severance(
+            wage,
+            ServicePeriod.from_dates(START, START + timedelta(days=d)),
+            average_wage=BEIJING_2024,
+            unlawful=unlawful,
+        )
+        for d in (short, long_)
+    ]
     assert results[0].amount <= results[1].amount
     ceiling = BEIJING_2024.value * 3
     for result in results:
@@ -386,8 +467,9 @@ def test_severance_monotonic_in_wage_within_twelve_years(wage_a, wage_b, days):
 @given(wage=WAGES, start_offset=st.integers(0, 3000), span_a=st.integers(0, 800), span_b=st.integers(0, 800))
 def test_double_wage_capped_and_monotonic(wage, start_offset, span_a, span_b):
     start = START + timedelta(days=start_offset)
-    results = [double_wage(wage, employment_start=start, last_day=start + timedelta(days=s))
-               for s in sorted((span_a, span_b))]
+    results = [
+        double_wage(wage, employment_start=start, last_day=start + timedelta(days=s)) for s in sorted((span_a, span_b))
+    ]
     assert results[0].amount <= results[1].amount
     for result in results:
         assert result.months <= 11 and result.amount <= round(wage * 11, 2)
@@ -398,8 +480,9 @@ def test_double_wage_capped_and_monotonic(wage, start_offset, span_a, span_b):
 def test_annual_leave_monotonic_and_bounded(years_a, years_b, joined):
     joined_on = date(2025, 1, 1) + timedelta(days=joined)
     low, high = sorted((years_a, years_b))
-    results = [annual_leave(cumulative_service=ServicePeriod(y, 0, 0), year=2025, joined_on=joined_on)
-               for y in (low, high)]
+    results = [
+        annual_leave(cumulative_service=ServicePeriod(y, 0, 0), year=2025, joined_on=joined_on) for y in (low, high)
+    ]
     assert results[0].entitled_days <= results[1].entitled_days
     for result in results:
         assert 0 <= result.entitled_days <= result.full_year_days <= 15

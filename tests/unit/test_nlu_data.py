@@ -1,4 +1,5 @@
 """The training data honours the taxonomy contract, the volume targets and the no-leak rule."""
+
 from __future__ import annotations
 
 import collections

@@ -1,4 +1,5 @@
 """Triage on the real rules.yml: risk detection on the labelled risk set, escalation logic, the table loader."""
+
 from __future__ import annotations
 
 import sys
@@ -47,28 +48,59 @@ def test_blind_split_does_not_regress():
         assert score.recall >= 0.65, (name, score, errors)
 
 
-@pytest.mark.parametrize("text", [
-    "跳槽", "工伤认定需要多久", "公司堵车迟到扣钱", "我想不开发票", "砍价", "杀毒软件", "死工资",
-    "累死了加班太多", "孕期能请假吗", "上个月摔伤现在想报工伤", "几个同事都没签合同",
-    "我不会想不开的", "公司能辞退怀孕的员工吗", "打死我也不签", "工资被砍了一半",
-    "我想不开这个证明", "孩子十岁了我请假带他看病要扣工资吗", "我是十四号入职的", "我有了offer要离职",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "跳槽",
+        "工伤认定需要多久",
+        "公司堵车迟到扣钱",
+        "我想不开发票",
+        "砍价",
+        "杀毒软件",
+        "死工资",
+        "累死了加班太多",
+        "孕期能请假吗",
+        "上个月摔伤现在想报工伤",
+        "几个同事都没签合同",
+        "我不会想不开的",
+        "公司能辞退怀孕的员工吗",
+        "打死我也不签",
+        "工资被砍了一半",
+        "我想不开这个证明",
+        "孩子十岁了我请假带他看病要扣工资吗",
+        "我是十四号入职的",
+        "我有了offer要离职",
+    ],
+)
 def test_must_not_flag(text):
     result = triage(text, intent="labor_contract")
     assert not result.escalate and result.priority is None and result.reasons == []
     assert result.emergency_notice is None
 
 
-@pytest.mark.parametrize("text,risk", [
-    ("想不开", "self_harm"), ("不想活了", "self_harm"), ("喝农药", "self_harm"),
-    ("拿刀砍他", "violence"), ("弄死他", "violence"),
-    ("几十个工友一起去堵门", "group_incident"), ("拉横幅", "group_incident"), ("围了公司", "group_incident"),
-    ("脚手架要塌", "physical_danger"), ("有毒气体", "physical_danger"),
-    ("还在流血", "serious_injury"), ("手指断了", "serious_injury"), ("被机器卷进去", "serious_injury"),
-    ("童工", "minor"), ("15岁在厂里上班", "minor"),
-    ("怀孕被辞退", "pregnancy_dismissal"), ("哺乳期开除", "pregnancy_dismissal"),
-    ("包工头欠了三十多个人工钱", "mass_wage_arrears"),
-])
+@pytest.mark.parametrize(
+    "text,risk",
+    [
+        ("想不开", "self_harm"),
+        ("不想活了", "self_harm"),
+        ("喝农药", "self_harm"),
+        ("拿刀砍他", "violence"),
+        ("弄死他", "violence"),
+        ("几十个工友一起去堵门", "group_incident"),
+        ("拉横幅", "group_incident"),
+        ("围了公司", "group_incident"),
+        ("脚手架要塌", "physical_danger"),
+        ("有毒气体", "physical_danger"),
+        ("还在流血", "serious_injury"),
+        ("手指断了", "serious_injury"),
+        ("被机器卷进去", "serious_injury"),
+        ("童工", "minor"),
+        ("15岁在厂里上班", "minor"),
+        ("怀孕被辞退", "pregnancy_dismissal"),
+        ("哺乳期开除", "pregnancy_dismissal"),
+        ("包工头欠了三十多个人工钱", "mass_wage_arrears"),
+    ],
+)
 def test_brief_phrasings_are_flagged(text, risk):
     assert risk in risks_of(text)
 
@@ -84,8 +116,7 @@ def test_crisis_gets_urgent_priority_and_emergency_numbers():
 
 def test_high_risk_has_no_emergency_notice():
     result = triage("我怀孕了公司把我开除了", intent="women_protection")
-    assert (result.priority, result.reasons, result.emergency_notice) == (
-        "high", ["risk:pregnancy_dismissal"], None)
+    assert (result.priority, result.reasons, result.emergency_notice) == ("high", ["risk:pregnancy_dismissal"], None)
 
 
 def test_priority_is_the_most_urgent_reason_and_reasons_are_ordered():
@@ -140,7 +171,9 @@ def test_table_errors_name_the_entry():
         parse_table(raw)
 
 
-@pytest.mark.parametrize(("text", "count"), [("三四十", 30), ("四五十", 40), ("十五六", 15), ("二三十", 20), ("一百", 100)])
+@pytest.mark.parametrize(
+    ("text", "count"), [("三四十", 30), ("四五十", 40), ("十五六", 15), ("二三十", 20), ("一百", 100)]
+)
 def test_number_ranges_keep_their_lower_end_and_unit(text, count):
     from api.triage.numbers import parse_count
 

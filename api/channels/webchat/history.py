@@ -1,4 +1,5 @@
 """What the web chat shows: the stored conversation of one visitor and whether a lawyer has it."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """Anonymous worker identity: a random id in a signed, HTTP-only cookie."""
+
 from __future__ import annotations
 
 import secrets
@@ -19,7 +20,11 @@ class Identity:
     def attach(self, request: Request, response: Response) -> Response:
         if self.new_cookie is not None:
             response.set_cookie(
-                COOKIE, self.new_cookie, max_age=MAX_AGE_S, httponly=True, samesite="lax",
+                COOKIE,
+                self.new_cookie,
+                max_age=MAX_AGE_S,
+                httponly=True,
+                samesite="lax",
                 secure=request.url.scheme == "https",
             )
         return response

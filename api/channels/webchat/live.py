@@ -1,4 +1,5 @@
 """Open SSE streams per web-chat visitor; a delivery wakes every open tab of that visitor."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The web chat page and its JSON/SSE endpoints."""
+
 from __future__ import annotations
 
 import asyncio
@@ -59,8 +60,10 @@ async def send(request: Request, body: SendRequest) -> JSONResponse:
     identity = identify(request)
     settings, limits = request.app.state.settings, request.app.state.limits
     address = request.client.host if request.client else ""
-    if not (limits.allow(CHANNEL, identity.user_id, settings.chat_rate_limit_per_min)
-            and limits.allow("web-address", address, settings.chat_ip_rate_limit_per_min)):
+    if not (
+        limits.allow(CHANNEL, identity.user_id, settings.chat_rate_limit_per_min)
+        and limits.allow("web-address", address, settings.chat_ip_rate_limit_per_min)
+    ):
         limited = JSONResponse({"detail": say("dialogue.rate_limited")}, status_code=status.HTTP_429_TOO_MANY_REQUESTS)
         return identity.attach(request, limited)
     await request.app.state.conversation.handle_incoming(

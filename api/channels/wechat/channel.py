@@ -6,6 +6,7 @@ Whoever sees the turn finish within its budget answers passively; once a deliver
 the answer goes out through the outbox instead. Exactly one of the two happens. A turn a crash cut short
 (its message still "processing" when the app starts again) is run again and answered through the outbox.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -178,9 +179,7 @@ class WechatChannel:
             self.sender.wake()
         self._turns.pop(key, None)
 
-    async def _answer_interrupted(
-        self, interrupted: list[WechatInbound], ready: Callable[[], Awaitable[bool]]
-    ) -> None:
+    async def _answer_interrupted(self, interrupted: list[WechatInbound], ready: Callable[[], Awaitable[bool]]) -> None:
         if any(row.text for row in interrupted):
             await _wait_for(ready, READY_WAIT_S)  # if it never comes, the worker is asked to resend
         for row in interrupted:

@@ -1,4 +1,5 @@
 """Async client for the customer-service message API (客服消息), with access-token caching."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,9 @@ class CustomerServiceClient:
         payload = {"touser": openid, "msgtype": "text", "text": {"content": content}}
         for attempt in range(2):
             token = await self._access_token()
-            data = await self._call("POST", "/cgi-bin/message/custom/send", params={"access_token": token}, json=payload)
+            data = await self._call(
+                "POST", "/cgi-bin/message/custom/send", params={"access_token": token}, json=payload
+            )
             errcode = data.get("errcode", 0)
             if errcode == 0:
                 return

@@ -1,4 +1,5 @@
 """Persisted WeChat state: which inbound messages were already taken, and the push outbox."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -1,4 +1,5 @@
 """Background sender for the persisted outbox: in order per user, retried with backoff."""
+
 from __future__ import annotations
 
 import asyncio

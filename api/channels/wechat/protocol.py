@@ -3,6 +3,7 @@
 Every body is parsed with defusedxml before wechatpy (which uses xmltodict/expat) sees it, so DTDs,
 entity expansion and external entities are refused up front.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -180,7 +181,10 @@ def _envelope(xml: str, *, encrypted: bool, nonce: str) -> Envelope:
     fields = {child.tag: (child.text or "") for child in root}
     if not fields.get("MsgType") or not fields.get("FromUserName"):
         raise Rejected(400, "消息缺少必要字段")
-    if (not _OPENID.match(fields["FromUserName"]) or not _MSG_ID.match(fields.get("MsgId", "0") or "0")
-            or not _EVENT_FIELD.match(fields.get("CreateTime", ""))):
+    if (
+        not _OPENID.match(fields["FromUserName"])
+        or not _MSG_ID.match(fields.get("MsgId", "0") or "0")
+        or not _EVENT_FIELD.match(fields.get("CreateTime", ""))
+    ):
         raise Rejected(400, "消息字段格式无效")
     return Envelope(parse_message(xml), fields, encrypted, nonce)

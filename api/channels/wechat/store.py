@@ -1,4 +1,5 @@
 """Database operations for the WeChat channel (synchronous; callers run them in a thread)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -4,14 +4,14 @@ Buttons become WeChat menu links (weixin://bizmsgmenu): tapping one sends its ti
 which the conversation matches to the button's payload. Citations become one line of article titles
 (the full text is on the web chat's cards). Hotline numbers in the text are tappable in WeChat as they are.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from phrasebook import say
-from knowledge_base.answer import book_title
-
 from api.conversation.outgoing import Outgoing
+from knowledge_base.answer import book_title
+from phrasebook import say
 
 # WeChat limits a text message to 2048 bytes; stay a little below.
 MAX_BYTES = 2000
