@@ -190,7 +190,10 @@ def case_transcript(request: Request, case_id: int, viewer: ViewerDep, cases: Ca
 
 
 def _case_context(cases: CaseService, case_id: int, viewer: Viewer, audit_view: bool = True) -> dict:
-    detail = cases.detail(case_id, viewer.user if audit_view else None)
+    try:
+        detail = cases.detail(case_id, viewer.user if audit_view else None)
+    except CaseNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="案件不存在") from None
     full = may_see_full_text(detail.case, viewer.user)
     shown = (lambda text: text or "") if full else (lambda text: mask_pii(text or ""))
     now = datetime.now(timezone.utc)
@@ -215,10 +218,7 @@ def _case_response(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    try:
-        context = _case_context(cases, case_id, viewer)
-    except CaseNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="案件不存在") from None
+    context = _case_context(cases, case_id, viewer)
     context.update(notice=notice, error=error)
     return templates.TemplateResponse(request, "console/case.html", context, status_code=status_code)
 

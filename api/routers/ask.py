@@ -9,6 +9,7 @@ from pydantic import BaseModel, StrictStr
 from api.assistant.reply import ContractReply, Reply, compose_reply
 from api.conversation.validation import TextRefused, checked_text
 from api.core.deps import RasaDep, SettingsDep, get_kb, require_roles
+from api.core.openapi import errors
 from api.nlu.client import RasaUnavailable
 from api.users.models import Role
 
@@ -23,12 +24,7 @@ class AskRequest(BaseModel):
     "/ask",
     response_model=ContractReply,
     dependencies=[Depends(require_roles(Role.staff, Role.lawyer, Role.admin))],
-    responses={
-        401: {"description": "未登录"},
-        403: {"description": "无权访问"},
-        422: {"description": "问题为空或太长"},
-        503: {"description": "语言理解服务或知识库未就绪"},
-    },
+    responses=errors(401, 403, 413, 422, 503),
 )
 async def ask(
     body: AskRequest, rasa: RasaDep, kb: Annotated[object, Depends(get_kb)], settings: SettingsDep

@@ -5,6 +5,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from api.core.deps import DbDep, SettingsDep
+from api.core.openapi import errors
 from api.users.security import create_access_token
 from api.users.service import authenticate
 from api.web.session import login_throttle
@@ -20,7 +21,7 @@ class Token(BaseModel):
 @router.post(
     "/token",
     response_model=Token,
-    responses={401: {"description": "用户名或密码错误"}, 429: {"description": "登录失败次数过多"}},
+    responses=errors(401, 413, 422, 429),
 )
 def issue_token(
     request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbDep, settings: SettingsDep

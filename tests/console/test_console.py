@@ -60,6 +60,18 @@ def test_login_is_throttled_per_ip_and_username(bare_app, accounts):
     assert staff_login(app, "console", "lawyer_wang")[1].status_code == 303
 
 
+def test_the_token_endpoint_shares_the_login_throttle(bare_app, accounts):
+    client, app = bare_app
+    for _ in range(5):
+        assert staff_login(app, "console", "lawyer_li", "wrong-password")[1].status_code == 401
+    locked = client.post("/api/v1/auth/token", data={"username": "lawyer_li", "password": PASSWORD})
+    assert locked.status_code == 429  # locked out of the console: no token either
+    for attempt in range(6):
+        wrong = client.post("/api/v1/auth/token", data={"username": "lawyer_wang", "password": f"guess-{attempt}"})
+    assert wrong.status_code == 429
+    assert client.post("/api/v1/auth/token", data={"username": "admin_zhao", "password": PASSWORD}).status_code == 200
+
+
 def test_login_form_needs_its_csrf_token(bare_app, accounts):
     client, _ = bare_app
     response = client.post("/console/login", data={"username": "lawyer_li", "password": PASSWORD})

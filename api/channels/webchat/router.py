@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, StrictStr
 from api.channels.webchat.history import CHANNEL, conversation_view
 from api.channels.webchat.identity import identify, read_identity
 from api.conversation.validation import TextRefused, checked_text
+from api.core.openapi import errors
 from phrasebook import say
 
 router = APIRouter(tags=["webchat"])
@@ -44,14 +45,14 @@ async def page(request: Request) -> Response:
     return identify(request).attach(request, response)
 
 
-@router.get("/api/webchat/messages")
+@router.get("/api/webchat/messages", responses=errors(422))
 async def history(request: Request, after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0) -> JSONResponse:
     identity = identify(request)
     view = await asyncio.to_thread(conversation_view, request.app.state.sessions, identity.user_id, after)
     return identity.attach(request, JSONResponse(view))
 
 
-@router.post("/api/webchat/messages")
+@router.post("/api/webchat/messages", responses=errors(413, 422, 429, 503))
 async def send(request: Request, body: SendRequest) -> JSONResponse:
     try:
         text = checked_text(body.text, request.app.state.settings.max_message_chars)
