@@ -80,6 +80,7 @@ class ConversationService:
         user_id: str,
         text: str,
         message_id: str | None = None,
+        *,
         payload: str | None = None,
         resumed: bool = False,
     ) -> HandleResult:

@@ -117,7 +117,7 @@ class WechatChannel:
         if not resumed and not self.limits.allow(CHANNEL, openid, self.per_minute):
             return [say("dialogue.rate_limited")]
         try:
-            result = await self.conversation.handle_incoming(CHANNEL, openid, text, msg_id, resumed)
+            result = await self.conversation.handle_incoming(CHANNEL, openid, text, msg_id, resumed=resumed)
         except Exception:
             logger.exception("wechat turn failed")
             return [say("wechat.sorry")]
