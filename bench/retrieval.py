@@ -126,7 +126,8 @@ def main() -> None:
         configs += [(f"BM25 + {b} (RRF)", Components(dense=(b,), **PLAIN), False) for b in backends]
         configs += [
             (f"BM25 + {' + '.join(backends)} (RRF)", Components(**PLAIN), False),
-            ("product hybrid (cards, expansion, links), no intent", Components(), False),
+            ("hybrid with expansion, priors and links, no card votes, labelled intent", Components(cards=False), True),
+            ("product hybrid (card votes too), no intent", Components(), False),
             ("product hybrid, labelled intent", Components(), True),
         ]
         articles = [(name, article_scores(retriever, rows, comp, intent)) for name, comp, intent in configs]

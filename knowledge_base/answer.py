@@ -114,6 +114,7 @@ def _one_card(
     text = _bubble(parts, card.steps, closing="" if referral else None)  # a referral is no legal advice
     kind = "referral" if referral else "card" if certain else "probable"
     citations = _card_citations(retriever, [card]) if certain else _hit_citations(retriever, result.hits, card)
+    citations = _with_union_policy(retriever, citations, result)
     return Answer(
         kind=kind,
         text=text,
@@ -192,6 +193,16 @@ def _card_citations(retriever: Retriever, cards: list[AnswerCard]) -> list[dict]
             seen.add((law, number))
             out.append(cited)
     return out[:MAX_CITATIONS]
+
+
+def _with_union_policy(retriever: Retriever, citations: list[dict], result: SearchResult) -> list[dict]:
+    """The union policy article the worker's own words find first is cited too, even when the card does not
+    rest on it: a document staff have just added reaches workers before a card is written for it."""
+    hit = result.policy_hit
+    if hit is None or any((c["law"], c["article"]) == (hit.law, hit.article) for c in citations):
+        return citations
+    extra = verified(retriever, hit.law, hit.article)
+    return citations if extra is None else [*citations[: MAX_CITATIONS - 1], extra]
 
 
 def _hit_citations(retriever: Retriever, hits: list[Hit], card: AnswerCard | None) -> list[dict]:

@@ -21,6 +21,7 @@ from .calibration import fit_logistic, sigmoid
 from .cards import AnswerCard, normalise
 
 CANDIDATES = 20  # per signal; the union is ranked by the model
+CARD_OUT_EVERY = 4  # when fitting, one question in four has its whole card left out (a question no card answers)
 NEIGHBOURS = 10  # phrasings whose cards vote for a topic when fitting (stands in for the NLU's intent)
 FEATURES = (
     "dense",
@@ -143,7 +144,7 @@ class CardMatcher:
     def _rank(self, s: _Signals, intent: str | None, confidence: float) -> list[tuple[int, float]]:
         cands = self._candidates(s)
         x = self._features(s, cands, intent, confidence)
-        w = np.array([self.coefs[f] for f in FEATURES])
+        w = np.array([self.coefs.get(f, 0.0) for f in FEATURES])  # a version fitted before a feature: 0
         p = sigmoid(x @ w + self.coefs["bias"])
         order = np.argsort(-p)
         return [(int(cands[i]), float(p[i])) for i in order]
@@ -175,12 +176,17 @@ class CardMatcher:
         bm = self._bm25_matrix(grams)  # (queries, phrasings)
         rows, labels = [], []
         for row, i in enumerate(queries):
-            cos[row, i], bm[row, i] = -1.0, 0.0  # the phrasing never finds itself
+            owner = self.owner[i]
+            # Every few questions, the whole card is left out: a question the bank has no card for, so the
+            # model learns what a question with no right card looks like (nothing close enough) and is unsure.
+            no_card = row % CARD_OUT_EVERY == 0
+            left_out = np.flatnonzero(self.owner == owner) if no_card else np.array([i])
+            cos[row, left_out], bm[row, left_out] = -1.0, 0.0
             intent, confidence = self._neighbour_intent(cos[row])
             s = self._signals(cos[row], bm[row], self._sparse_norm(grams[row]))
             cands = self._candidates(s)
             rows.append(self._features(s, cands, intent, confidence))
-            labels.append(cands == self.owner[i])
+            labels.append(cands == owner)
         x, y = np.vstack(rows), np.concatenate(labels).astype(float)
         self.coefs = fit_logistic(x, y, FEATURES)
         return self.coefs

@@ -164,6 +164,8 @@ def train(inputs: TrainingInputs, out_dir: Path, progress: Progress | None = Non
     model = SentenceTransformer(
         modules=[StaticEmbedding(word_tokenizer(vocab), embedding_weights=initial_vectors(vocab))], device="cpu"
     )
+    # The model card's example, fixed: by default the trainer samples the data for one, with a progress bar.
+    model.model_card_data.widget = [{"text": "公司一直不给我交社保怎么办"}]
     with tempfile.TemporaryDirectory() as scratch:
         args = SentenceTransformerTrainingArguments(
             output_dir=scratch,

@@ -56,7 +56,7 @@ class SearchResult:
     expansions: list[str] = field(default_factory=list)
     cards: list[CardHit] = field(default_factory=list)  # answer cards, most probable first
     features: dict[str, float] = field(default_factory=dict)  # signals the confidence is computed from
-    policy_hit: Hit | None = None  # best-ranked union-policy article, wherever it ranked
+    policy_hit: Hit | None = None  # the union-policy article BM25 ranks first, wherever the fusion put it
 
 
 @dataclass
@@ -198,32 +198,40 @@ class Retriever:
                     )
 
     def _collect_hits(self, votes: _Votes, k: int, include_uncitable: bool) -> tuple[list[Hit], Hit | None]:
-        """Top k distinct articles, plus the best union-policy article wherever it ranked."""
-        hits, seen, policy_hit = [], set(), None
+        """Top k distinct articles, and the union-policy article the worker's own words find first (BM25's
+        first), wherever the fusion ranked it: a document staff just added, before any card rests on it."""
+        hits, seen = [], set()
         for cid, score in votes.ranked():
             c = self.chunks[cid]
             if c.kind != "article" or (c.law, c.number) in seen or not (include_uncitable or c.citable):
                 continue
             seen.add((c.law, c.number))
-            hit = Hit(
-                law=c.law,
-                article=c.number,
-                label=c.label,
-                text=c.text,
-                score=score,
-                why="；".join(votes.reasons[cid]),
-                status=c.status,
-                doc_type=c.doc_type,
-                citable=c.citable,
-                chunk_id=cid,
-            )
-            if policy_hit is None and c.doc_type == "union_policy" and c.citable:
-                policy_hit = hit
-            if len(hits) < k:
-                hits.append(hit)
-            elif policy_hit is not None:
+            hits.append(self._hit(cid, score, votes))
+            if len(hits) == k:
                 break
+        lexical_first = next((cid for cid, rank in votes.ranks.get("bm25", {}).items() if rank == 0), None)
+        policy = self.chunks[lexical_first] if lexical_first is not None else None
+        policy_hit = (
+            self._hit(lexical_first, votes.scores.get(lexical_first, 0.0), votes)
+            if policy is not None and policy.doc_type == "union_policy" and policy.citable and policy.kind == "article"
+            else None
+        )
         return hits, policy_hit
+
+    def _hit(self, cid: int, score: float, votes: _Votes) -> Hit:
+        c = self.chunks[cid]
+        return Hit(
+            law=c.law,
+            article=c.number,
+            label=c.label,
+            text=c.text,
+            score=score,
+            why="；".join(votes.reasons[cid]),
+            status=c.status,
+            doc_type=c.doc_type,
+            citable=c.citable,
+            chunk_id=cid,
+        )
 
 
 class _Votes:

@@ -79,20 +79,21 @@ def test_the_ranker_is_fitted_on_variants_the_fitting_model_never_saw(knowledge)
 
 
 @pytest.mark.slow
-def test_the_domain_model_finds_the_card_for_a_colloquial_question(knowledge):
-    """Cards by the trained model alone, by its cosine with each card's phrasings."""
-    retriever = knowledge._require()
-    matcher = retriever.cards
-    query = retriever.embedders[DOMAIN].embed_query("公司从来不给我们上五险")
-    cos = matcher.vectors[DOMAIN] @ query
-    best_cards = []
-    for i in np.argsort(-cos):
-        card = matcher.cards[matcher.owner[i]].id
-        if card not in best_cards:
-            best_cards.append(card)
-        if len(best_cards) == 3:
-            break
-    assert "si-employer-not-paying" in best_cards, best_cards
+def test_the_domain_model_alone_finds_the_card_of_most_held_out_phrasings(knowledge):
+    """The trained model by its cosine alone, on the phrasings written with the cards and never trained on
+    (bench/retrieval.py: 0.82 right card first, USE alone 0.68)."""
+    from bench.common import load_heldout
+
+    matcher = knowledge._require().cards
+    embedder = knowledge._require().embedders[DOMAIN]
+    ids = [c.id for c in matcher.cards]
+    heldout = [(card, text) for card, text in load_heldout() if card in ids]
+    queries = embedder.embed_passages([text for _, text in heldout])
+    per_card = np.full((len(heldout), len(ids)), -np.inf)
+    for column, owner in enumerate(matcher.owner):
+        per_card[:, owner] = np.maximum(per_card[:, owner], queries @ matcher.vectors[DOMAIN][column])
+    first = np.mean([ids[int(np.argmax(row))] == card for row, (card, _) in zip(per_card, heldout)])
+    assert len(heldout) > 1000 and first >= 0.75, first
 
 
 def test_an_operator_model_directory_loads_through_sentence_transformers(domain_index, tiny_sources, tmp_path):
