@@ -32,7 +32,7 @@ rasa_hash=$(sha256sum requirements/rasa.txt | cut -c1-16)
 if ! stamp_ok rasa "$rasa_hash" || [[ ! -x "$VENVS/rasa/bin/rasa" ]]; then
   say "Rasa 环境 (Python 3.10, 首次约 2–6 分钟)"
   [[ -x "$VENVS/rasa/bin/python" ]] || "$PY310" -m venv "$VENVS/rasa"
-  "$VENVS/rasa/bin/pip" install -q --upgrade pip setuptools wheel
+  "$VENVS/rasa/bin/pip" install -q --upgrade pip  # setuptools and wheel: what Rasa pins
   "$VENVS/rasa/bin/pip" install -q -r requirements/rasa.txt
   echo "$rasa_hash" > "$STAMPS/rasa"
 fi

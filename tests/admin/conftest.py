@@ -11,7 +11,7 @@ import pytest
 
 from api.core.settings import Settings
 from knowledge_base.index import DOMAIN_MODEL_CACHE, set_current
-from tests.support.app import create_accounts, running_app, test_settings
+from tests.support.app import create_accounts, isolated_settings, running_app
 from tests.support.live import serve
 from tests.support.wait import wait_until
 
@@ -26,7 +26,7 @@ class AdminEnv:
 def admin_settings(tmp_path: Path, real_index: Path) -> Settings:
     """An installation serving one index version (a copy of the shared test index's current one) with the
     trained-model cache, so staff re-indexing an unchanged bank does not train again."""
-    settings = test_settings(tmp_path)
+    settings = isolated_settings(tmp_path)
     shared = real_index.parent
     shutil.copytree(real_index, settings.index_dir / real_index.name)
     shutil.copytree(shared / DOMAIN_MODEL_CACHE, settings.index_dir / DOMAIN_MODEL_CACHE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.app import running_app, test_settings
+from tests.support.app import isolated_settings, running_app
 from tests.support.fake_cs import FakeCustomerService
 from tests.support.wechat_sim import WeChatPlatform
 
@@ -31,7 +31,7 @@ def wechat_settings(tmp_path, fake_cs, **overrides):
         "wechat_app_secret": APP_SECRET,
         "wechat_api_base": fake_cs.url,
     }
-    return test_settings(tmp_path, **{**wechat, **overrides})
+    return isolated_settings(tmp_path, **{**wechat, **overrides})
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from starlette.testclient import TestClient
 
 from phrasebook import say
-from tests.support.app import test_settings
+from tests.support.app import isolated_settings
 from tests.support.browser import MOBILE, Chromium
 from tests.support.live import CHROMIUM, serve
 from tests.support.wait import wait_until
@@ -73,7 +73,7 @@ def test_rate_limit_is_friendly_per_visitor_and_per_address(tmp_path, fake_rasa,
     from tests.support.app import running_app
 
     with running_app(
-        test_settings(tmp_path, chat_rate_limit_per_min=3, chat_ip_rate_limit_per_min=6), fake_rasa, knowledge
+        isolated_settings(tmp_path, chat_rate_limit_per_min=3, chat_ip_rate_limit_per_min=6), fake_rasa, knowledge
     ) as (client, app):
         client.get("/")
         assert [send(client, f"问题{i}：加班费怎么算").status_code for i in range(3)] == [200] * 3
@@ -90,7 +90,7 @@ def test_rate_limit_is_friendly_per_visitor_and_per_address(tmp_path, fake_rasa,
 
 @browser_test
 def test_a_question_on_a_phone_with_citation_cards_and_button_payloads(tmp_path, fake_rasa, knowledge):
-    server = serve(test_settings(tmp_path), fake_rasa, knowledge)
+    server = serve(isolated_settings(tmp_path), fake_rasa, knowledge)
     try:
         with Chromium() as browser:
             page = browser.new_page(viewport=MOBILE, device_scale_factor=2, is_mobile=True, has_touch=True)
@@ -122,7 +122,7 @@ def test_a_question_on_a_phone_with_citation_cards_and_button_payloads(tmp_path,
 
 @browser_test
 def test_keyboard_only_conversation(tmp_path, fake_rasa, knowledge):
-    server = serve(test_settings(tmp_path), fake_rasa, knowledge)
+    server = serve(isolated_settings(tmp_path), fake_rasa, knowledge)
     try:
         with Chromium() as browser:
             page = browser.new_page(viewport=MOBILE)
@@ -145,7 +145,7 @@ def test_keyboard_only_conversation(tmp_path, fake_rasa, knowledge):
 
 @browser_test
 def test_a_crisis_shows_tappable_hotlines_and_nothing_else(tmp_path, fake_rasa, knowledge):
-    server = serve(test_settings(tmp_path), fake_rasa, knowledge)
+    server = serve(isolated_settings(tmp_path), fake_rasa, knowledge)
     try:
         with Chromium() as browser:
             page = browser.new_page(viewport=MOBILE)

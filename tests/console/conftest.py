@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.app import create_accounts, test_settings
+from tests.support.app import create_accounts, isolated_settings
 from tests.support.live import serve
 
 
 @pytest.fixture
 def live(tmp_path, fake_rasa, knowledge):
     """The app over real HTTP, answering from the real knowledge base, with staff accounts."""
-    server = serve(test_settings(tmp_path, chat_rate_limit_per_min=1000), fake_rasa, knowledge)
+    server = serve(isolated_settings(tmp_path, chat_rate_limit_per_min=1000), fake_rasa, knowledge)
     create_accounts(server.app)
     yield server
     server.stop()

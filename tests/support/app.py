@@ -14,7 +14,7 @@ from api.main import create_app
 from tests.support.fake_rasa import FakeRasa
 
 
-def test_settings(tmp_path: Path, **overrides) -> Settings:
+def isolated_settings(tmp_path: Path, **overrides) -> Settings:
     var = tmp_path / "var"
     return Settings(var_dir=var, database_url=f"sqlite:///{tmp_path / 'app.db'}", index_dir=var / "index", **overrides)
 

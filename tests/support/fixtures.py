@@ -10,7 +10,7 @@ import pytest
 from api.core.settings import PROJECT_ROOT, Settings
 from knowledge_base.index import Sources, build_index, current_version, is_up_to_date
 from knowledge_base.manifest import MANIFEST_PATH
-from tests.support.app import create_accounts, running_app, test_settings
+from tests.support.app import create_accounts, isolated_settings, running_app
 from tests.support.fake_rasa import FakeRasa
 
 
@@ -58,14 +58,14 @@ def fake_rasa() -> FakeRasa:
 @pytest.fixture
 def app_client(tmp_path, fake_rasa, knowledge):
     """(TestClient, app) of a fresh installation answering from the real knowledge base."""
-    with running_app(test_settings(tmp_path), fake_rasa, knowledge) as pair:
+    with running_app(isolated_settings(tmp_path), fake_rasa, knowledge) as pair:
         yield pair
 
 
 @pytest.fixture
 def bare_app(tmp_path, fake_rasa):
     """(TestClient, app) of a fresh installation without a knowledge base (console, admin, channels)."""
-    with running_app(test_settings(tmp_path, chat_rate_limit_per_min=1000), fake_rasa) as pair:
+    with running_app(isolated_settings(tmp_path, chat_rate_limit_per_min=1000), fake_rasa) as pair:
         yield pair
 
 
