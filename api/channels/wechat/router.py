@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import PlainTextResponse, Response
 
 from api.channels.wechat.protocol import Rejected
+from api.core.openapi import errors
 
 router = APIRouter(tags=["wechat"])
 
@@ -19,7 +20,7 @@ def _protocol(request: Request):
     return protocol
 
 
-@router.get("/wechat", response_class=PlainTextResponse)
+@router.get("/wechat", response_class=PlainTextResponse, responses=errors(400, 403, 404, 422))
 async def verify(request: Request) -> str:
     try:
         return _protocol(request).verify_url(dict(request.query_params))
@@ -27,7 +28,7 @@ async def verify(request: Request) -> str:
         raise HTTPException(exc.status_code, detail=exc.detail) from None
 
 
-@router.post("/wechat")
+@router.post("/wechat", responses=errors(400, 403, 404, 413, 422))
 async def receive(request: Request) -> Response:
     arrived = time.monotonic()
     protocol = _protocol(request)
