@@ -16,10 +16,13 @@ from api.core.db import make_sessions
 from api.core.headers import SecurityHeaders
 from api.core.limits import BodySizeLimit
 from api.core.logging import configure_logging
+from api.core.metrics import Metrics
 from api.core.ratelimit import RateLimits
+from api.core.request_id import RequestId
 from api.core.settings import Settings
 from api.nlu.client import RasaClient
-from api.routers import ask, auth, health
+from api.ops.state_metrics import ProductState
+from api.routers import ask, auth, health, metrics
 from api.web.session import LoginThrottle
 
 logger = logging.getLogger(__name__)
@@ -40,7 +43,7 @@ async def _load_knowledge_base(app: FastAPI, settings: Settings) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings: Settings = app.state.settings
-    configure_logging(settings.log_dir)
+    configure_logging(settings.log_dir, json_lines=settings.log_format == "json")
     loader = asyncio.create_task(_load_knowledge_base(app, settings))
     await start_channels(app)
     yield
@@ -59,15 +62,20 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app.state.sessions = make_sessions(settings.sqlalchemy_url)
     app.state.rasa = rasa or RasaClient(settings.rasa_url, settings.resolved_rasa_token(), settings.rasa_timeout_s)
     app.state.kb = None
+    app.state.metrics = Metrics()
+    app.state.metrics.register(ProductState(app.state.sessions, lambda: getattr(app.state.kb, "version", None)))
     app.state.limits = RateLimits(settings)
     app.state.login_throttle = LoginThrottle(app.state.limits)
-    app.state.conversation = ConversationService(app.state.sessions, app.state.rasa, lambda: app.state.kb)
+    app.state.conversation = ConversationService(
+        app.state.sessions, app.state.rasa, lambda: app.state.kb, app.state.metrics
+    )
     app.state.cases = app.state.conversation.cases
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, per_prefix={"/wechat": settings.wechat_max_body_bytes}
     )
     app.add_middleware(SecurityHeaders)
-    for router in (health.router, auth.router, ask.router):
+    app.add_middleware(RequestId)  # outermost: every line logged while serving carries the id
+    for router in (health.router, metrics.router, auth.router, ask.router):
         app.include_router(router)
     mount_console(app)
     mount_admin(app)

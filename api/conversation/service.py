@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -30,9 +31,11 @@ from api.assistant.reply import Reply, compose_reply
 from api.cases.models import Case, CaseAuditEntry
 from api.cases.queries import active_case, refresh_summary
 from api.cases.service import CaseService
+from api.cases.sla import SLA, duration_text
 from api.conversation.feedback import parse_score, record_feedback
 from api.conversation.models import ConversationMessage, ProcessedMessage, UnansweredQuestion, utcnow
 from api.conversation.outgoing import Outgoing
+from api.core.metrics import Metrics
 from api.nlu.client import ParseResult, RasaClient, RasaUnavailable
 from api.triage import triage
 from nlu.language import entities, mask_pii
@@ -64,10 +67,17 @@ DeliverCallback = Callable[[str, Outgoing], Awaitable[None]]
 
 
 class ConversationService:
-    def __init__(self, sessions: sessionmaker[Session], rasa: RasaClient, knowledge_base: Callable[[], object]) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        rasa: RasaClient,
+        knowledge_base: Callable[[], object],
+        metrics: Metrics | None = None,
+    ) -> None:
         self._sessions = sessions
         self._rasa = rasa
         self._kb = knowledge_base
+        self.metrics = metrics or Metrics()
         self._channels: dict[str, DeliverCallback] = {}
         self.cases = CaseService(sessions, self.deliver)
 
@@ -85,7 +95,9 @@ class ConversationService:
         resumed: bool = False,
     ) -> HandleResult:
         """resumed: a crash cut this message's turn short; answer it even if it was taken in already."""
-        intake = await asyncio.to_thread(self._intake, channel, user_id, text, message_id)
+        started = time.perf_counter()
+        with self.metrics.timed("database"):
+            intake = await asyncio.to_thread(self._intake, channel, user_id, text, message_id)
         if intake.duplicate and not resumed:
             return HandleResult(duplicate=True, replies=[], case_id=intake.case_id)
         if intake.feedback_recorded:
@@ -94,11 +106,14 @@ class ConversationService:
             try:
                 replies = await self._turn(channel, user_id, text, payload, intake)
             except RasaUnavailable:
+                self.metrics.rasa_failures.inc()
                 logger.warning("rasa unavailable; %s:%s asked to resend", channel, user_id)
                 if message_id is not None:  # let the resend through the de-duplication
                     await asyncio.to_thread(self._forget, channel, message_id)
                 replies = [Outgoing(say("dialogue.busy"), author="system")]
-        case_id = await asyncio.to_thread(self._store_outgoing, channel, user_id, replies, None)
+        with self.metrics.timed("database"):
+            case_id = await asyncio.to_thread(self._store_outgoing, channel, user_id, replies, None)
+        self.metrics.turn_seconds.labels(channel).observe(time.perf_counter() - started)
         return HandleResult(duplicate=False, replies=replies, case_id=case_id)
 
     async def deliver(self, channel: str, user_id: str, outgoing: Outgoing, case_id: int | None = None) -> bool:
@@ -122,14 +137,23 @@ class ConversationService:
     ) -> list[Outgoing]:
         context = intake.context or TurnContext()
         command = command_for(text, payload, context.offered)
-        parsed = _commanded(text, command) or await self._rasa.parse(text)
+        parsed = _commanded(text, command)
+        if parsed is None:
+            with self.metrics.timed("nlu"):
+                parsed = await self._rasa.parse(text)
         kb = self._kb()
-        reply = await asyncio.to_thread(compose_reply, parsed, kb, context, command)
+        with self.metrics.timed("decide"):
+            reply = await asyncio.to_thread(
+                compose_reply, parsed, _TimedRetrieval.around(kb, self.metrics), context, command
+            )
+        self.metrics.replies.labels(reply.kind or "none").inc()
         masked = mask_pii(text)
         metadata = {"decision": reply.decision(), "facts": {**context.facts, **reply.facts}}
         try:
-            output = await self._rasa.turn(f"{channel}:{user_id}", masked, _rasa_parse(parsed, reply), metadata)
+            with self.metrics.timed("dialogue"):
+                output = await self._rasa.turn(f"{channel}:{user_id}", masked, _rasa_parse(parsed, reply), metadata)
         except RasaUnavailable:
+            self.metrics.rasa_failures.inc()
             if not reply.answer:  # a form or a calculator needs the dialogue: ask to resend
                 raise
             logger.warning("rasa turn failed for %s:%s; answering with the app's decision", channel, user_id)
@@ -138,7 +162,8 @@ class ConversationService:
                 {"custom": {"citations": [c.model_dump() for c in reply.citations]}},
             ]
         replies, events = split_output(output)
-        notices = await asyncio.to_thread(self._apply, channel, user_id, intake, parsed, reply, events)
+        with self.metrics.timed("database"):
+            notices = await asyncio.to_thread(self._apply, channel, user_id, intake, parsed, reply, events)
         return replies + notices
 
     def _apply(
@@ -148,7 +173,7 @@ class ConversationService:
         notices: list[Outgoing] = []
         self._remember(intake.message_id, parsed, reply)
         if reply.escalate and reply.priority is not None and parsed.intent != "request_human":
-            self.cases.open_case(
+            _case_id, created = self.cases.open_case(
                 channel,
                 user_id,
                 topic=_topic(reply.intent),
@@ -157,6 +182,8 @@ class ConversationService:
                 facts=_facts(parsed),
                 suggested_articles=[c.model_dump() for c in reply.citations],
             )
+            if created:
+                self.metrics.escalations.labels(reply.reasons[0] if reply.reasons else "unknown").inc()
         if reply.kind == "case_withdrawn" and intake.context and intake.context.case:
             self.cases.withdraw(intake.context.case.id)
         if reply.kind == "unsure":
@@ -187,8 +214,8 @@ class ConversationService:
                 facts=[e for e in entities(description) if e["entity"] not in ("phone", "id_number")],
                 suggested_articles=self._last_citations(channel, user_id),
             )
-            from api.cases.sla import SLA, duration_text
-
+            if created:
+                self.metrics.escalations.labels(risk.reasons[0] if risk.reasons else "user_request").inc()
             priority = risk.priority or "normal"
             return [
                 Outgoing(
@@ -398,6 +425,29 @@ def split_output(messages: list[dict]) -> tuple[list[Outgoing], list[dict]]:
         if text or buttons or citations:
             replies.append(Outgoing(text=text, author="bot", citations=citations, buttons=buttons))
     return replies, events
+
+
+class _TimedRetrieval:
+    """The knowledge base as compose_reply uses it, its answers timed as the turn's retrieval stage."""
+
+    def __init__(self, kb, metrics: Metrics) -> None:
+        self._kb, self._metrics = kb, metrics
+
+    @classmethod
+    def around(cls, kb, metrics: Metrics) -> _TimedRetrieval | None:
+        return None if kb is None else cls(kb, metrics)
+
+    @property
+    def ready(self) -> bool:
+        return self._kb.ready
+
+    def answer(self, *args, **kwargs):
+        with self._metrics.timed("retrieval"):
+            return self._kb.answer(*args, **kwargs)
+
+    def card_answer(self, *args, **kwargs):
+        with self._metrics.timed("retrieval"):
+            return self._kb.card_answer(*args, **kwargs)
 
 
 def _commanded(text: str, command: Command | None) -> ParseResult | None:

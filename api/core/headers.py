@@ -27,10 +27,15 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = HEADERS + ([] if scope["path"].startswith(API_DOCS) else [(b"content-security-policy", CSP.encode())])
+        await self.app(scope, receive, sending_headers(send, extra))
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+def sending_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+    """``send`` with ``extra`` headers added to the response's start."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), *extra]
+        await send(message)
+
+    return send_with_headers

@@ -1,5 +1,7 @@
 """Logging to var/log with workers' phone and ID numbers masked in every record, uvicorn's own lines
-included, and WeChat's signed query parameters left out of access-log lines."""
+included, and WeChat's signed query parameters left out of access-log lines. Every line carries the id of
+the request it was written for; `LABORBOT_LOG_FORMAT=json` writes one JSON object per line for a log
+collector instead of text."""
 
 from __future__ import annotations
 
@@ -8,7 +10,13 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from pythonjsonlogger.json import JsonFormatter
+
+from api.core.request_id import RequestIdFilter
 from nlu.language import mask_pii
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
+JSON_FIELDS = ["asctime", "levelname", "name", "request_id", "message"]
 
 # A captured signed query string could be replayed within WeChat's time window: never log its values.
 _SIGNED_PARAMS = re.compile(r"([?&](?:signature|msg_signature|nonce|timestamp|echostr|openid|token)=)[^&\s\"]*")
@@ -35,11 +43,14 @@ class AccessLogFilter(logging.Filter):
         return True
 
 
-def configure_logging(log_dir: Path, name: str = "app") -> None:
+def configure_logging(log_dir: Path, name: str = "app", json_lines: bool = False) -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(log_dir / f"{name}.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter(JSON_FIELDS, json_ensure_ascii=False) if json_lines else logging.Formatter(TEXT_FORMAT)
+    )
     handler.addFilter(MaskPiiFilter())
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     # httpx logs every request URL at INFO, and Rasa only accepts its token as a query parameter.

@@ -4,6 +4,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,10 @@ class Settings(BaseSettings):
     wechat_max_body_bytes: int = 64 * 1024
     chat_rate_limit_per_min: int = 10  # messages per visitor (web chat) or openid (WeChat)
     chat_ip_rate_limit_per_min: int = 60  # web-chat messages per address: a new cookie is not a new person
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for a log collector
+    # /metrics (Prometheus): open on the loopback address the app binds to by default; set a token when the
+    # app is reachable from elsewhere, and give the scraper `Authorization: Bearer <token>`.
+    metrics_token: str = ""
     # Redis for what several app workers share (rate limits, …); empty: kept in this process.
     redis_url: str = ""
 

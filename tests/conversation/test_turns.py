@@ -3,27 +3,12 @@ a fake Rasa (the dialogue itself is tested in the Rasa environment) and the real
 
 from __future__ import annotations
 
-import itertools
-
 from sqlalchemy import select
 
 from api.cases.models import Case
 from api.conversation.models import ConversationMessage, UnansweredQuestion
+from tests.support.app import chat_turn as send
 from tests.support.fake_rasa import event
-
-_ids = itertools.count()
-
-
-def send(client, text: str, payload: str | None = None) -> list[dict]:
-    """Post one message from this browser; returns the bot's new messages."""
-    before = client.get("/api/webchat/messages").json()["messages"]
-    after = max((m["id"] for m in before), default=0)
-    body = {"text": text, "client_id": f"test-client-{next(_ids):04d}", "after": after}
-    if payload:
-        body["payload"] = payload
-    response = client.post("/api/webchat/messages", json=body)
-    assert response.status_code == 200, response.text
-    return [m for m in response.json()["messages"] if m["author"] != "worker"]
 
 
 def rows(app, model, *where):

@@ -3,6 +3,7 @@ knowledge base given by the test, driven with FastAPI's TestClient (lifespan inc
 
 from __future__ import annotations
 
+import itertools
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +29,21 @@ def running_app(settings: Settings, rasa: FakeRasa | None = None, kb=None):
     with TestClient(app) as client:
         app.state.test_portal = client.portal  # other "browsers" share this running event loop
         yield client, app
+
+
+_client_ids = itertools.count()
+
+
+def chat_turn(client, text: str, payload: str | None = None) -> list[dict]:
+    """Post one web-chat message from this browser; returns the bot's new messages."""
+    before = client.get("/api/webchat/messages").json()["messages"]
+    after = max((m["id"] for m in before), default=0)
+    body = {"text": text, "client_id": f"test-client-{next(_client_ids):04d}", "after": after}
+    if payload:
+        body["payload"] = payload
+    response = client.post("/api/webchat/messages", json=body)
+    assert response.status_code == 200, response.text
+    return [m for m in response.json()["messages"] if m["author"] != "worker"]
 
 
 PASSWORD = "Staff-pass-2024"
