@@ -113,8 +113,13 @@ def _one_card(
     referral = card.intent == OUT_OF_SCOPE
     text = _bubble(parts, card.steps, closing="" if referral else None)  # a referral is no legal advice
     kind = "referral" if referral else "card" if certain else "probable"
-    citations = _card_citations(retriever, [card]) if certain else _hit_citations(retriever, result.hits, card)
-    citations = _with_union_policy(retriever, citations, result)
+    if referral:  # the matter belongs to another office: no labour-law article bears on it
+        citations = []
+    else:
+        own = _card_citations(retriever, [card]) if certain else _hit_citations(retriever, result.hits, card)
+        if personal:  # the sentence applying the worker's facts cites what it rests on first
+            own = _grounds_first(retriever, question_facts.grounds(card.facts, facts), own)
+        citations = _with_union_policy(retriever, own, result)
     return Answer(
         kind=kind,
         text=text,
@@ -193,6 +198,12 @@ def _card_citations(retriever: Retriever, cards: list[AnswerCard]) -> list[dict]
             seen.add((law, number))
             out.append(cited)
     return out[:MAX_CITATIONS]
+
+
+def _grounds_first(retriever: Retriever, grounds: list[tuple[str, int]], citations: list[dict]) -> list[dict]:
+    first = [c for c in (verified(retriever, law, number) for law, number in grounds) if c is not None]
+    keys = {(c["law"], c["article"]) for c in first}
+    return [*first, *(c for c in citations if (c["law"], c["article"]) not in keys)][:MAX_CITATIONS]
 
 
 def _with_union_policy(retriever: Retriever, citations: list[dict], result: SearchResult) -> list[dict]:

@@ -27,6 +27,7 @@ CALCULATORS = ("severance", "overtime", "double_wage", "annual_leave", "arbitrat
 # Facts from the question that make an answer concrete (knowledge_base/facts.py fills them in).
 FACTS = (
     "disability_grade",
+    "illegal_employer_grade",
     "severance",
     "illegal_dismissal",
     "double_wage",

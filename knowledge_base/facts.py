@@ -22,6 +22,9 @@ from .calculators.common import number, round_money
 # 工伤保险条例 第三十五、三十六、三十七条
 LUMP_SUM_MONTHS = {1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7}
 ALLOWANCE_PERCENT = {1: 90, 2: 85, 3: 80, 4: 75, 5: 70, 6: 60}
+# 非法用工单位伤亡人员一次性赔偿办法 第五条 (union policy document 非法用工伤亡一次性赔偿指引 第五条): multiples of
+# the area's average annual wage of the previous year.
+ILLEGAL_EMPLOYER_MULTIPLE = {1: 16, 2: 14, 3: 12, 4: 10, 5: 8, 6: 6, 7: 4, 8: 3, 9: 2, 10: 1}
 _MULTIPLE_BIRTH = {"双胞胎": 1, "龙凤胎": 1, "三胞胎": 2}
 _DIFFICULT_BIRTH = re.compile(r"难产|剖腹|剖宫|顺转剖")
 MATERNITY_DAYS, DIFFICULT_BIRTH_DAYS, EXTRA_BABY_DAYS = 98, 15, 15  # 女职工劳动保护特别规定 第七条
@@ -84,6 +87,18 @@ def apply(kind: str | None, facts: QuestionFacts) -> str | None:
     return sentence + say("facts.end") if sentence else None
 
 
+def grounds(kind: str | None, facts: QuestionFacts) -> list[tuple[str, int]]:
+    """The articles the sentence ``apply`` wrote rests on, to be cited first; [] when the card's own do."""
+    grade = facts.disability_grade
+    if grade not in LUMP_SUM_MONTHS:
+        return []
+    if kind == "disability_grade":
+        return [("工伤保险条例", 35 if grade <= 4 else 36 if grade <= 6 else 37)]
+    if kind == "illegal_employer_grade":
+        return [("非法用工伤亡一次性赔偿指引", 5)]
+    return []
+
+
 def _yuan(value: Decimal) -> str:
     return number(round_money(value))
 
@@ -93,13 +108,24 @@ def _disability(f: QuestionFacts) -> str | None:
     if grade not in LUMP_SUM_MONTHS:
         return None
     text = say("facts.disability_grade", grade=_cn(grade), months=LUMP_SUM_MONTHS[grade])
-    if grade in ALLOWANCE_PERCENT:
-        text += say("facts.disability_allowance", percent=ALLOWANCE_PERCENT[grade])
     if f.monthly_wage:
         text += say(
             "facts.disability_amount", wage=_yuan(f.monthly_wage), amount=_yuan(f.monthly_wage * LUMP_SUM_MONTHS[grade])
         )
-    return text
+    # 工伤保险条例 第三十五条 (grades 1-4), 第三十六条 (5-6), 第三十七条 (7-10): what follows the lump sum differs.
+    if grade <= 4:
+        return text + say("facts.disability_allowance", percent=ALLOWANCE_PERCENT[grade])
+    if grade <= 6:
+        text += say("facts.disability_allowance_no_post", percent=ALLOWANCE_PERCENT[grade])
+        return text + say("facts.disability_leaving_on_request")
+    return text + say("facts.disability_leaving")
+
+
+def _disability_illegal_employer(f: QuestionFacts) -> str | None:
+    grade = f.disability_grade
+    if grade not in ILLEGAL_EMPLOYER_MULTIPLE:
+        return None
+    return say("facts.illegal_employer_grade", grade=_cn(grade), times=ILLEGAL_EMPLOYER_MULTIPLE[grade])
 
 
 def _severance(f: QuestionFacts, multiplier: int = 1) -> str | None:
@@ -187,6 +213,7 @@ def _cn_date(d: date) -> str:
 
 _RULES = {
     "disability_grade": _disability,
+    "illegal_employer_grade": _disability_illegal_employer,
     "severance": _severance,
     "illegal_dismissal": lambda f: _severance(f, multiplier=2),
     "double_wage": _double_wage,

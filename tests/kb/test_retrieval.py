@@ -10,10 +10,11 @@ pytestmark = pytest.mark.slow
 OWN_QUESTIONS = [
     ("干了五年被公司裁了，补偿金怎么算", "dismissal", {("劳动合同法", 47)}),
     ("上班时在车间被机器砸伤了脚，单位说不算工伤", "work_injury", {("工伤保险条例", 14)}),
-    (  # 社会保险法 第六十条, the duty to pay in full and on time, belongs here as much as 58, 84 and 86
+    (  # the duties to enrol (社会保险法 10 pension, 23 medical, 58 registration), to pay (60), the sanctions
+        # (84, 86) and the worker's right to leave (劳动合同法 38) all bear on "never enrolled"
         "公司从来不给我们上五险",
         "social_insurance",
-        {("社会保险法", 58), ("社会保险法", 60), ("社会保险法", 84), ("社会保险法", 86), ("劳动合同法", 38)},
+        {("社会保险法", n) for n in (10, 23, 58, 60, 84, 86)} | {("劳动合同法", 38)},
     ),
     ("老板入职就要扣我三千块押金", "labor_contract", {("劳动合同法", 9), ("劳动合同法", 84)}),
     ("入职两个月了单位还没跟我签劳动合同", "labor_contract", {("劳动合同法", 82), ("劳动合同法", 10)}),

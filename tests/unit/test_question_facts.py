@@ -1,0 +1,35 @@
+"""The sentence that applies a worker's own facts to a card's rule, and the article it rests on: each grade
+group of 工伤保险条例 (35: 1-4, 36: 5-6, 37: 7-10) says what that article says, and an illegal employer's
+grades follow the multiples of the compensation rules, not the insurance fund's months."""
+
+import pytest
+
+from knowledge_base.facts import analyse, apply, grounds
+
+
+@pytest.mark.parametrize(
+    "question,says,never,article",
+    [
+        ("工伤鉴定三级 能拿多少", ["23个月", "工伤保险基金按月发伤残津贴", "80%"], ["就业补助金"], 35),
+        ("评了五级伤残 月薪5000", ["18个月", "90000", "单位安排适当工作", "70%", "本人提出解除"], ["合同期满"], 36),
+        ("公伤评了十级 月工资六千", ["7个月", "42000", "合同期满终止", "就业补助金", "北京市规定"], ["伤残津贴"], 37),
+    ],
+)
+def test_a_grade_gets_what_its_article_gives(question, says, never, article):
+    facts = analyse(question)
+    sentence = apply("disability_grade", facts)
+    assert all(part in sentence for part in says), sentence
+    assert not any(part in sentence for part in never), sentence
+    assert grounds("disability_grade", facts) == [("工伤保险条例", article)]
+
+
+def test_an_illegal_employer_pays_multiples_of_the_average_annual_wage():
+    facts = analyse("没营业执照的作坊里干活受伤 评了八级")
+    sentence = apply("illegal_employer_grade", facts)
+    assert "八级" in sentence and "年平均工资的3倍" in sentence and "个月的本人工资" not in sentence
+    assert grounds("illegal_employer_grade", facts) == [("非法用工伤亡一次性赔偿指引", 5)]
+
+
+def test_without_a_grade_nothing_is_applied_or_cited_first():
+    facts = analyse("工伤了能拿什么待遇")
+    assert apply("disability_grade", facts) is None and grounds("disability_grade", facts) == []
