@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.core.settings import Settings  # noqa: E402
 from api.ops.launcher import free_port  # noqa: E402
+from knowledge_base.index import current_version  # noqa: E402
 from phrasebook import say  # noqa: E402
 from tests.support.fake_cs import FakeCustomerService  # noqa: E402
 from tests.support.processes import AppServer, BotStack, latest_model  # noqa: E402
@@ -247,11 +248,15 @@ async def bench(args: argparse.Namespace) -> None:
     model = latest_model()
     if model is None:
         sys.exit("no trained model in models/: run `laborbot train` first")
+    index_dir = Settings().index_dir  # the product's own index (LABORBOT_INDEX_DIR or var/index)
+    if current_version(index_dir) is None:
+        sys.exit(f"no knowledge-base index in {index_dir}: run `laborbot kb build` first")
     var_dir = Path(tempfile.mkdtemp(prefix="laborbot-load-"))
     pushes = Pushes(asyncio.get_running_loop())
     fake = FakeCustomerService(APPID, SECRET, on_push=pushes.record).start()
     settings = Settings(
         var_dir=var_dir,
+        index_dir=index_dir,
         port=free_port(),
         rasa_url=f"http://127.0.0.1:{free_port()}",
         action_server_port=free_port(),
@@ -262,10 +267,13 @@ async def bench(args: argparse.Namespace) -> None:
         chat_rate_limit_per_min=args.rate_limit,
     )
     print(machine_facts())
-    print(f"model: {model.name}; app, Rasa and the action server on 127.0.0.1; SQLite in {var_dir}")
+    print(
+        f"model: {model.name}; index: {index_dir / current_version(index_dir)}; app, Rasa and the action server "
+        f"on 127.0.0.1; SQLite in {var_dir}"
+    )
     print(__doc__.split("\n\n")[1])
     bot = BotStack(settings, model).start()
-    app = AppServer(settings).start()
+    app = AppServer(settings, healthy=True).start()  # the index loaded, Rasa ready: every turn is a real one
     try:
         warm = WeChatPlatform(app.url, TOKEN)
         for question in QUESTIONS[:3]:  # first turns load lazily initialised parts
