@@ -88,13 +88,19 @@ def _interrupt(*_args) -> None:
 
 
 @app.command()
-def run() -> None:
+def run(
+    rasa_replicas: int = typer.Option(
+        None, "--rasa-replicas", min=1, max=16, help="Rasa 服务的副本数（每个约占一个 CPU 核；默认读取配置，为 1）"
+    ),
+) -> None:
     """准备所需的一切并在 127.0.0.1 上启动全部服务（Ctrl-C 停止）。"""
     from api.core.migrate import upgrade_database
     from api.ops.launcher import Supervisor
     from knowledge_base.cli import build_if_needed
 
     settings = get_settings()
+    if rasa_replicas is not None:
+        settings = settings.model_copy(update={"rasa_replicas": rasa_replicas})
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings.sqlalchemy_url)
     model, _ = _train(settings)

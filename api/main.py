@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app = FastAPI(title="laborbot 职工法律服务助手", lifespan=lifespan)
     app.state.settings = settings
     app.state.sessions = make_sessions(settings.sqlalchemy_url)
-    app.state.rasa = rasa or RasaClient(settings.rasa_url, settings.resolved_rasa_token(), settings.rasa_timeout_s)
+    app.state.rasa = rasa or RasaClient(settings.rasa_urls, settings.resolved_rasa_token(), settings.rasa_timeout_s)
     app.state.kb = None
     app.state.metrics = Metrics()
     app.state.metrics.register(ProductState(app.state.sessions, lambda: getattr(app.state.kb, "version", None)))

@@ -32,11 +32,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.core.settings import Settings  # noqa: E402
-from api.ops.launcher import free_port  # noqa: E402
 from knowledge_base.index import current_version  # noqa: E402
 from phrasebook import say  # noqa: E402
 from tests.support.fake_cs import FakeCustomerService  # noqa: E402
-from tests.support.processes import AppServer, BotStack, latest_model  # noqa: E402
+from tests.support.processes import AppServer, BotStack, latest_model, local_settings  # noqa: E402
 from tests.support.wechat_sim import ATTEMPT_TIMEOUT_S, RETRIES, WeChatPlatform  # noqa: E402
 
 TOKEN, APPID, SECRET = "benchToken", "wxbench0000000001", "bench-secret"
@@ -254,12 +253,10 @@ async def bench(args: argparse.Namespace) -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="laborbot-load-"))
     pushes = Pushes(asyncio.get_running_loop())
     fake = FakeCustomerService(APPID, SECRET, on_push=pushes.record).start()
-    settings = Settings(
-        var_dir=var_dir,
-        index_dir=index_dir,
-        port=free_port(),
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_server_port=free_port(),
+    settings = local_settings(
+        var_dir,
+        index_dir,
+        rasa_replicas=Settings().rasa_replicas,  # LABORBOT_RASA_REPLICAS, as `laborbot run --rasa-replicas`
         wechat_token=TOKEN,
         wechat_appid=APPID,
         wechat_app_secret=SECRET,
@@ -268,8 +265,8 @@ async def bench(args: argparse.Namespace) -> None:
     )
     print(machine_facts())
     print(
-        f"model: {model.name}; index: {index_dir / current_version(index_dir)}; app, Rasa and the action server "
-        f"on 127.0.0.1; SQLite in {var_dir}"
+        f"model: {model.name}; index: {index_dir / current_version(index_dir)}; app, Rasa "
+        f"({settings.rasa_replicas} replica(s)) and the action server on 127.0.0.1; SQLite in {var_dir}"
     )
     print(__doc__.split("\n\n")[1])
     bot = BotStack(settings, model).start()
@@ -303,7 +300,8 @@ async def ceiling(app: AppServer, fake: FakeCustomerService, pushes: Pushes, arg
     print(f"{'rate/s':>7} {'msgs':>5} {'p50 s':>7} {'p95 s':>7} {'done/s':>7} {'lost':>5} {'dup':>4}")
     best = None
     for rate in args.ceiling_rates:
-        run = await open_loop(app.url, pushes, rate, args.ceiling_step, f"r{rate}")
+        tag = f"r{rate:g}".replace(".", "_")  # openids are letters, digits, _ and -
+        run = await open_loop(app.url, pushes, rate, args.ceiling_step, tag)
         await asyncio.sleep(2.0)
         s = summary(run)
         dup = duplicates(app, fake, run)
@@ -333,10 +331,11 @@ def print_table(rows: list) -> None:
     print("|" + "---|" * 15)
     for users, s, dup, usage in rows:
         app_cpu, app_rss = usage["app"]
+        rasa_cpu = sum(cpu for name, (cpu, _rss) in usage.items() if name.startswith("rasa"))  # all replicas
         print(
             f"| {users} | {s['messages']} | {s['p50']:.3f} | {s['p95']:.3f} | {s['p99']:.3f} | "
             f"{s['msgs_per_s']:.2f} | {s['passive']} | {s['pushed']} | {s['lost']} | {dup} | {s['retried']} | "
-            f"{app_cpu:.0f} | {app_rss:.0f} | {usage['rasa'][0]:.0f} | {usage['actions'][0]:.0f} |"
+            f"{app_cpu:.0f} | {app_rss:.0f} | {rasa_cpu:.0f} | {usage['actions'][0]:.0f} |"
         )
 
 

@@ -5,8 +5,9 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
     kb_staff_dir: Path | None = None  # default: var_dir/kb_staff
 
     rasa_url: str = "http://127.0.0.1:5005"
+    # Rasa servers on consecutive ports from rasa_url's. A conversation's turns always go to the same one (its
+    # tracker and lock live there with the embedded SQLite); parses go to any. With PostgreSQL trackers and
+    # Redis locks (deploy/k8s) any replica can serve any turn.
+    rasa_replicas: int = Field(default=1, ge=1, le=16)
     rasa_timeout_s: float = 10.0
     action_server_port: int = 5055
 
@@ -70,6 +75,15 @@ class Settings(BaseSettings):
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'laborbot.db'}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        parts = urlsplit(self.rasa_url)
+        port = parts.port or 5005
+        return [
+            urlunsplit(parts._replace(netloc=f"{parts.hostname}:{port + i}")).rstrip("/")
+            for i in range(self.rasa_replicas)
+        ]
 
     @property
     def log_dir(self) -> Path:

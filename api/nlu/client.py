@@ -7,6 +7,8 @@ dialogue turn with what the app decided.
 
 from __future__ import annotations
 
+import itertools
+import zlib
 from dataclasses import dataclass, field
 
 import httpx
@@ -54,37 +56,60 @@ class ParseResult:
 
 
 class RasaClient:
-    def __init__(self, base_url: str, token: str, timeout_s: float = 10.0) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=base_url, timeout=timeout_s, params={"token": token}, headers={"Authorization": f"Bearer {token}"}
-        )
+    """One or more Rasa replicas. A conversation's turns go to one replica chosen by its sender id, the next
+    one if that one does not answer; parses (which store nothing) go round the replicas."""
+
+    def __init__(self, base_urls: str | list[str], token: str, timeout_s: float = 10.0) -> None:
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        self._replicas = [
+            httpx.AsyncClient(
+                base_url=url, timeout=timeout_s, params={"token": token}, headers={"Authorization": f"Bearer {token}"}
+            )
+            for url in urls
+        ]
+        self._next_parse = itertools.count()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        for replica in self._replicas:
+            await replica.aclose()
 
     async def model_loaded(self) -> bool:
-        try:
-            response = await self._http.get("/status", timeout=2.0)
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200 and bool(response.json().get("model_file"))
+        """Every replica has loaded its model."""
+        for replica in self._replicas:
+            try:
+                response = await replica.get("/status", timeout=2.0)
+            except httpx.HTTPError:
+                return False
+            if response.status_code != 200 or not response.json().get("model_file"):
+                return False
+        return True
 
     async def parse(self, text: str) -> ParseResult:
-        try:
-            response = await self._http.post("/model/parse", json={"text": text})
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(str(exc)) from exc
+        start = next(self._next_parse)
+        response = await self._post(start, "/model/parse", {"text": text})
         return ParseResult.from_rasa(response.json())
 
     async def turn(self, sender_id: str, text: str, parse_data: dict, metadata: dict) -> list[dict]:
         """One dialogue turn through the app channel; returns the bot's messages (REST channel format)."""
-        try:
-            response = await self._http.post(
-                "/webhooks/app/webhook",
-                json={"sender": sender_id, "text": text, "parse_data": parse_data, "metadata": metadata},
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(str(exc)) from exc
+        body = {"sender": sender_id, "text": text, "parse_data": parse_data, "metadata": metadata}
+        # Another replica only when this one could not be reached: a turn it may have run is never run twice.
+        home = zlib.crc32(sender_id.encode())
+        response = await self._post(home, "/webhooks/app/webhook", body, move_on=(httpx.ConnectError,))
         return response.json()
+
+    async def _post(
+        self, start: int, path: str, body: dict, move_on: tuple[type[Exception], ...] = (httpx.HTTPError,)
+    ) -> httpx.Response:
+        """From replica ``start`` (mod their number) on, the first that answers; a failure other than
+        ``move_on`` ends the search. RasaUnavailable when no replica answered."""
+        for step in range(len(self._replicas)):
+            replica = self._replicas[(start + step) % len(self._replicas)]
+            try:
+                response = await replica.post(path, json=body)
+                response.raise_for_status()
+                return response
+            except move_on as exc:
+                failure: Exception = exc
+            except httpx.HTTPError as exc:
+                raise RasaUnavailable(str(exc)) from exc
+        raise RasaUnavailable(str(failure))

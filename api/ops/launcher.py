@@ -43,7 +43,6 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 def services(settings: Settings, model: Path, root: Path = PROJECT_ROOT) -> list[Service]:
     """The processes of the product, running the code at ``root`` (a benchmark may run an earlier commit)."""
-    rasa_port = httpx.URL(settings.rasa_url).port or 5005
     common = {
         **os.environ,
         **settings_env(settings),
@@ -52,32 +51,7 @@ def services(settings: Settings, model: Path, root: Path = PROJECT_ROOT) -> list
         "RASA_TELEMETRY_ENABLED": "false",
     }
     return [
-        Service(
-            "rasa",
-            [
-                str(RASA_PYTHON),
-                "-m",
-                "rasa_plugins.serve",
-                "run",
-                "--enable-api",
-                "--interface",
-                settings.host,
-                "--port",
-                str(rasa_port),
-                "--model",
-                str(model),
-                "--endpoints",
-                "bot/endpoints.yml",
-                "--credentials",
-                "bot/credentials.yml",
-            ],
-            {
-                **common,
-                "LABORBOT_RASA_TOKEN": settings.resolved_rasa_token(),
-                "RASA_TRACKER_DB": str(settings.var_dir / "rasa_tracker.db"),
-                "ACTION_SERVER_URL": f"http://{settings.host}:{settings.action_server_port}/webhook",
-            },
-        ),
+        *(rasa_service(settings, model, common, replica) for replica in range(settings.rasa_replicas)),
         Service(
             "actions",
             [
@@ -111,6 +85,39 @@ def services(settings: Settings, model: Path, root: Path = PROJECT_ROOT) -> list
             common,
         ),
     ]
+
+
+def rasa_service(settings: Settings, model: Path, common: dict[str, str], replica: int) -> Service:
+    """Rasa replica ``replica`` (0-based): its own port and, with the embedded SQLite, its own tracker file
+    (the app keeps each conversation on one replica)."""
+    port = httpx.URL(settings.rasa_urls[replica]).port or 5005
+    suffix = "" if replica == 0 else f"-{replica + 1}"
+    return Service(
+        f"rasa{suffix}",
+        [
+            str(RASA_PYTHON),
+            "-m",
+            "rasa_plugins.serve",
+            "run",
+            "--enable-api",
+            "--interface",
+            settings.host,
+            "--port",
+            str(port),
+            "--model",
+            str(model),
+            "--endpoints",
+            "bot/endpoints.yml",
+            "--credentials",
+            "bot/credentials.yml",
+        ],
+        {
+            **common,
+            "LABORBOT_RASA_TOKEN": settings.resolved_rasa_token(),
+            "RASA_TRACKER_DB": str(settings.var_dir / f"rasa_tracker{suffix}.db"),
+            "ACTION_SERVER_URL": f"http://{settings.host}:{settings.action_server_port}/webhook",
+        },
+    )
 
 
 class Supervisor:
@@ -148,9 +155,13 @@ class Supervisor:
         )
 
     def wait_for_rasa(self, timeout_s: float = 300.0) -> bool:
-        """Wait until Rasa has loaded its model."""
-        with self.rasa_http() as http:
-            return self._wait(lambda: bool(http.get("/status", timeout=2.0).json().get("model_file")), timeout_s)
+        """Wait until every Rasa replica has loaded its model."""
+        token = {"token": self.settings.resolved_rasa_token()}
+
+        def loaded(url: str) -> bool:
+            return bool(httpx.get(f"{url}/status", params=token, timeout=2.0).json().get("model_file"))
+
+        return self._wait(lambda: all(loaded(url) for url in self.settings.rasa_urls), timeout_s)
 
     def _wait(self, ready: Callable[[], bool], timeout_s: float) -> bool:
         deadline = time.monotonic() + timeout_s

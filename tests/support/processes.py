@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 from pathlib import Path
 
@@ -14,9 +15,40 @@ from sqlalchemy import text
 from api.core.db import make_engine
 from api.core.migrate import upgrade_database
 from api.core.settings import PROJECT_ROOT, Settings
-from api.ops.launcher import Service, services
+from api.ops.launcher import Service, free_port, services
 from api.ops.paths import MODELS_DIR
 from tests.support.wait import wait_until
+
+
+def local_settings(var_dir: Path, index_dir: Path, rasa_replicas: int = 1, **overrides) -> Settings:
+    """Settings for the product's processes on free ports of 127.0.0.1, writing under ``var_dir`` and
+    answering from the index versions in ``index_dir``."""
+    return Settings(
+        var_dir=var_dir,
+        index_dir=index_dir,
+        port=free_port(),
+        rasa_url=f"http://127.0.0.1:{free_port_run(rasa_replicas)}",
+        rasa_replicas=rasa_replicas,
+        action_server_port=free_port(),
+        **overrides,
+    )
+
+
+def free_port_run(count: int) -> int:
+    """The first of ``count`` consecutive free ports (Rasa replicas listen on consecutive ports)."""
+    while True:
+        first = free_port()
+        if all(_free(first + i) for i in range(1, count)):
+            return first
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 class Process:
@@ -107,12 +139,15 @@ def latest_model() -> Path | None:
 
 
 class BotStack:
-    """Rasa and the action server from the trained model, as the launcher starts them."""
+    """Rasa (each replica) and the action server from the trained model, as the launcher starts them."""
 
     def __init__(self, settings: Settings, model: Path) -> None:
         self.settings = settings
-        definitions = product_services(settings, model)
-        self.processes = [Process(definitions[name], settings.var_dir / f"{name}.log") for name in ("rasa", "actions")]
+        self.processes = [
+            Process(service, settings.var_dir / f"{service.name}.log")
+            for name, service in product_services(settings, model).items()
+            if name != "app"
+        ]
 
     def start(self, timeout_s: float = 300) -> BotStack:
         for process in self.processes:
@@ -129,10 +164,11 @@ class BotStack:
 
     def _ready(self) -> bool:
         assert all(p.alive() for p in self.processes), f"rasa/actions exited; see logs in {self.settings.var_dir}"
+        return all(self._loaded(url) for url in self.settings.rasa_urls)
+
+    def _loaded(self, url: str) -> bool:
         try:
-            status = httpx.get(
-                f"{self.settings.rasa_url}/status", timeout=2, params={"token": self.settings.resolved_rasa_token()}
-            )
+            status = httpx.get(f"{url}/status", timeout=2, params={"token": self.settings.resolved_rasa_token()})
         except httpx.HTTPError:
             return False
         return status.status_code == 200 and bool(status.json().get("model_file"))
