@@ -4,7 +4,9 @@ sites, and a content security policy that allows only the product's own scripts,
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
+
+from api.core.asgi import HttpMiddleware, sending_headers
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -18,24 +20,7 @@ HEADERS = [
 API_DOCS = ("/docs", "/redoc")  # FastAPI's interactive docs load their scripts from a CDN: no CSP there
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class SecurityHeaders(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         extra = HEADERS + ([] if scope["path"].startswith(API_DOCS) else [(b"content-security-policy", CSP.encode())])
         await self.app(scope, receive, sending_headers(send, extra))
-
-
-def sending_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
-    """``send`` with ``extra`` headers added to the response's start."""
-
-    async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", []), *extra]
-        await send(message)
-
-    return send_with_headers

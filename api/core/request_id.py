@@ -10,23 +10,17 @@ import re
 import uuid
 from contextvars import ContextVar
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
-from api.core.headers import sending_headers
+from api.core.asgi import HttpMiddleware, sending_headers
 
 HEADER = b"x-request-id"
 _ACCEPTED = re.compile(rb"[A-Za-z0-9._-]{8,64}")
 current_request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
 
-class RequestId:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class RequestId(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = dict(scope.get("headers", [])).get(HEADER, b"")
         request_id = given.decode() if _ACCEPTED.fullmatch(given) else uuid.uuid4().hex
         token = current_request_id.set(request_id)

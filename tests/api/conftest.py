@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from api.core.settings import PROJECT_ROOT, Settings
-from api.ops.launcher import free_port, settings_env
-from tests.support.processes import AppServer, BotStack, latest_model
+from api.ops.launcher import settings_env
+from tests.support.processes import AppServer, BotStack, latest_model, local_settings
 from tests.support.wait import wait_until
 
 PASSWORD = "Str0ng-pass-for-tests"
@@ -22,13 +22,8 @@ ROLES = ("staff", "lawyer", "admin")
 def product(tmp_path_factory, real_index) -> Settings:
     model = latest_model()
     assert model is not None, "no trained model: run `laborbot train` (scripts/test.sh does)"
-    settings = Settings(
-        var_dir=tmp_path_factory.mktemp("product-var"),
-        index_dir=real_index.parent,  # the shared test index; these tests only read it
-        port=free_port(),
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_server_port=free_port(),
-    )
+    # the shared test index; these tests only read it
+    settings = local_settings(tmp_path_factory.mktemp("product-var"), real_index.parent)
     bot = BotStack(settings, model).start()
     app = AppServer(settings).start()
     wait_until(lambda: httpx.get(f"{app.url}/healthz", timeout=5).status_code == 200, 240, 1.0, "healthz 200")

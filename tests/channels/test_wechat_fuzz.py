@@ -6,8 +6,6 @@ error, answers within its documented codes, and stores nothing for a request it 
 from __future__ import annotations
 
 import base64
-import time
-from urllib.parse import urlencode
 
 import pytest
 import xmltodict
@@ -16,8 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from api.channels.wechat.models import WechatInbound
-from tests.channels.conftest import TOKEN
-from tests.support.wechat_sim import new_openid, sign
+from tests.support.wechat_sim import new_openid
 
 pytestmark = pytest.mark.slow
 EXAMPLES = 60
@@ -108,16 +105,7 @@ def test_any_ciphertext_or_encrypted_body_in_safe_mode(platform, wechat_app):
         if wrap:  # a correctly encrypted and signed envelope around anything
             response = platform.post(inner, encrypted=True)
         else:  # random ciphertext, correctly signed
-            ts, nonce = str(int(time.time())), f"n{abs(hash(encrypt)) % 10**8}"
-            params = {
-                "signature": sign(TOKEN, ts, nonce),
-                "timestamp": ts,
-                "nonce": nonce,
-                "encrypt_type": "aes",
-                "msg_signature": sign(TOKEN, ts, nonce, encrypt),
-            }
-            body = _xml({"ToUserName": "gh", "Encrypt": encrypt})
-            response = platform.http.post(f"{platform.base_url}/wechat?{urlencode(params)}", content=body.encode())
+            response = platform.post_ciphertext(encrypt, nonce=f"n{abs(hash(encrypt)) % 10**8}")
         assert response.status_code in DOCUMENTED, (response.status_code, encrypt[:80], inner[:120])
         if response.status_code != 200:
             assert _stored(app) == before

@@ -78,17 +78,7 @@ def test_a_captured_signed_query_cannot_be_used_again(platform, app_server):
 
 
 def test_random_ciphertext_with_a_valid_signature_is_a_bad_request(platform, app_server):
-    ts, nonce = str(int(time.time())), "n1"
-    encrypt = "QUJDREVGR0hJSktMTU5PUA=="  # decodes, but is no message
-    params = {
-        "signature": sign(TOKEN, ts, nonce),
-        "timestamp": ts,
-        "nonce": nonce,
-        "encrypt_type": "aes",
-        "msg_signature": sign(TOKEN, ts, nonce, encrypt),
-    }
-    body = f"<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
-    response = platform.http.post(f"{platform.base_url}/wechat?{urlencode(params)}", content=body.encode())
+    response = platform.post_ciphertext("QUJDREVGR0hJSktMTU5PUA==")  # decodes, but is no message
     assert response.status_code == 400
     assert nothing_stored(app_server)
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from api.core.settings import Settings
-from api.ops.launcher import free_port
 from tests.channels.conftest import AES_KEY, APP_SECRET, APPID, TOKEN
 from tests.support.fake_cs import FakeCustomerService
-from tests.support.processes import AppServer, BotStack, latest_model
+from tests.support.processes import AppServer, BotStack, latest_model, local_settings
 from tests.support.wait import wait_until
 from tests.support.wechat_sim import WeChatPlatform, new_openid
 
@@ -31,13 +29,7 @@ def product(tmp_path, real_index, fake_cs):
     """Rasa and the action server, and an app whose WeChat answers always go out through the outbox."""
     model = latest_model()
     assert model is not None, "no trained model: run `laborbot train`"
-    settings = Settings(
-        var_dir=tmp_path,
-        index_dir=real_index.parent,
-        port=free_port(),
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_server_port=free_port(),
-    )
+    settings = local_settings(tmp_path, real_index.parent)
     wechat = {
         "LABORBOT_WECHAT_TOKEN": TOKEN,
         "LABORBOT_WECHAT_AES_KEY": AES_KEY,

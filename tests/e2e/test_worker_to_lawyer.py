@@ -12,12 +12,10 @@ import uuid
 import httpx
 import pytest
 
-from api.core.settings import Settings
-from api.ops.launcher import free_port
 from phrasebook import say
 from tests.api.conftest import PASSWORD, laborbot
 from tests.support.app import form_csrf
-from tests.support.processes import AppServer, BotStack, latest_model
+from tests.support.processes import AppServer, BotStack, latest_model, local_settings
 from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.slow
@@ -68,13 +66,7 @@ class Lawyer:
 def stack(tmp_path, real_index):
     model = latest_model()
     assert model is not None, "no trained model: run `laborbot train`"
-    settings = Settings(
-        var_dir=tmp_path,
-        index_dir=real_index.parent,
-        port=free_port(),
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_server_port=free_port(),
-    )
+    settings = local_settings(tmp_path, real_index.parent)
     bot, app = BotStack(settings, model), AppServer(settings, healthy=True)
     bot.start()
     app.start()

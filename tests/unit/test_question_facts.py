@@ -20,16 +20,17 @@ def test_a_grade_gets_what_its_article_gives(question, says, never, article):
     sentence = apply("disability_grade", facts)
     assert all(part in sentence for part in says), sentence
     assert not any(part in sentence for part in never), sentence
-    assert grounds("disability_grade", facts) == [("工伤保险条例", article)]
+    others = {("工伤保险条例", n) for n in (35, 36, 37)} - {("工伤保险条例", article)}
+    assert grounds("disability_grade", facts) == ([("工伤保险条例", article)], others)
 
 
 def test_an_illegal_employer_pays_multiples_of_the_average_annual_wage():
     facts = analyse("没营业执照的作坊里干活受伤 评了八级")
     sentence = apply("illegal_employer_grade", facts)
     assert "八级" in sentence and "年平均工资的3倍" in sentence and "个月的本人工资" not in sentence
-    assert grounds("illegal_employer_grade", facts) == [("非法用工伤亡一次性赔偿指引", 5)]
+    assert grounds("illegal_employer_grade", facts) == ([("非法用工伤亡一次性赔偿指引", 5)], set())
 
 
 def test_without_a_grade_nothing_is_applied_or_cited_first():
     facts = analyse("工伤了能拿什么待遇")
-    assert apply("disability_grade", facts) is None and grounds("disability_grade", facts) == []
+    assert apply("disability_grade", facts) is None and grounds("disability_grade", facts) == ([], set())
