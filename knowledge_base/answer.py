@@ -118,7 +118,7 @@ def _one_card(
     else:
         own = _card_citations(retriever, [card]) if certain else _hit_citations(retriever, result.hits, card)
         if personal:  # the sentence applying the worker's facts cites what it rests on first
-            own = _grounds_first(retriever, question_facts.grounds(card.facts, facts), own)
+            own = _grounds_first(retriever, *question_facts.grounds(card.facts, facts), own)
         citations = _with_union_policy(retriever, own, result)
     return Answer(
         kind=kind,
@@ -200,10 +200,12 @@ def _card_citations(retriever: Retriever, cards: list[AnswerCard]) -> list[dict]
     return out[:MAX_CITATIONS]
 
 
-def _grounds_first(retriever: Retriever, grounds: list[tuple[str, int]], citations: list[dict]) -> list[dict]:
+def _grounds_first(
+    retriever: Retriever, grounds: list[tuple[str, int]], beside_the_point: set[tuple[str, int]], citations: list[dict]
+) -> list[dict]:
     first = [c for c in (verified(retriever, law, number) for law, number in grounds) if c is not None]
-    keys = {(c["law"], c["article"]) for c in first}
-    return [*first, *(c for c in citations if (c["law"], c["article"]) not in keys)][:MAX_CITATIONS]
+    left_out = {(c["law"], c["article"]) for c in first} | beside_the_point
+    return [*first, *(c for c in citations if (c["law"], c["article"]) not in left_out)][:MAX_CITATIONS]
 
 
 def _with_union_policy(retriever: Retriever, citations: list[dict], result: SearchResult) -> list[dict]:

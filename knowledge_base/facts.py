@@ -87,16 +87,21 @@ def apply(kind: str | None, facts: QuestionFacts) -> str | None:
     return sentence + say("facts.end") if sentence else None
 
 
-def grounds(kind: str | None, facts: QuestionFacts) -> list[tuple[str, int]]:
-    """The articles the sentence ``apply`` wrote rests on, to be cited first; [] when the card's own do."""
+GRADE_ARTICLES = {("工伤保险条例", 35), ("工伤保险条例", 36), ("工伤保险条例", 37)}  # grades 1-4, 5-6, 7-10
+
+
+def grounds(kind: str | None, facts: QuestionFacts) -> tuple[list[tuple[str, int]], set[tuple[str, int]]]:
+    """The articles the sentence ``apply`` wrote rests on, to be cited first, and the card's articles that
+    do not apply to these facts (another grade's rules); ([], set()) when the card's own citations stand."""
     grade = facts.disability_grade
     if grade not in LUMP_SUM_MONTHS:
-        return []
+        return [], set()
     if kind == "disability_grade":
-        return [("工伤保险条例", 35 if grade <= 4 else 36 if grade <= 6 else 37)]
+        own = ("工伤保险条例", 35 if grade <= 4 else 36 if grade <= 6 else 37)
+        return [own], GRADE_ARTICLES - {own}
     if kind == "illegal_employer_grade":
-        return [("非法用工伤亡一次性赔偿指引", 5)]
-    return []
+        return [("非法用工伤亡一次性赔偿指引", 5)], set()
+    return [], set()
 
 
 def _yuan(value: Decimal) -> str:
