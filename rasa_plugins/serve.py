@@ -12,11 +12,18 @@ from rasa.__main__ import main
 from nlu import language
 from rasa_plugins.app_channel import TOKEN_ENV
 
+
+def rasa_argv(args: list[str], token: str) -> list[str]:
+    """Rasa's command line with the token as one argument: a random token may begin with "-", which
+    argparse would otherwise take for an option."""
+    return ["rasa", *args, f"--auth-token={token}"]
+
+
 if __name__ == "__main__":
     token = os.environ.get(TOKEN_ENV, "")
     if not token:
         sys.exit(f"{TOKEN_ENV} is not set: Rasa's HTTP API is not started without a token")
     if not language.is_current():
         language.build()
-    sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
+    sys.argv = rasa_argv(sys.argv[1:], token)
     main()
