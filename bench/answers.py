@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api.assistant.reply import compose_reply  # noqa: E402
+from api.assistant.reply import compose_reply, understood  # noqa: E402
 from api.core.settings import Settings  # noqa: E402
 from api.nlu.client import ParseResult  # noqa: E402
 from bench.common import load_dev, load_heldout, machine_facts, median, percentile  # noqa: E402
@@ -62,7 +62,7 @@ class Nlu:
 
     def parse(self, text: str, gold_intent: str | None) -> ParseResult:
         if self.client is not None:
-            return ParseResult.from_rasa(self.client.post("/model/parse", json={"text": text}).json())
+            return understood(ParseResult.from_rasa(self.client.post("/model/parse", json={"text": text}).json()))
         return ParseResult(text=text, intent=gold_intent or "out_of_scope", confidence=0.9)
 
     def close(self) -> None:

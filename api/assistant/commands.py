@@ -67,6 +67,19 @@ def command_for(text: str, payload: str | None, offered: list[dict]) -> Command 
     return None
 
 
+# A typed request for a person, however the NLU classified the rest of the message ("客服 客服 转人工服务",
+# "帮俺约一下工会的律师"). Questions about lawyers ("请律师要多少钱", "找律师有用吗") are not requests.
+_ASKS_FOR_A_PERSON = re.compile(
+    r"转人工|人工客服|人工服务|(?:有没有|找|要|转|换)(?:个)?(?:真人|活人)|律师在(?:吗|么|不在)|有律师吗"
+    r"|(?:帮|给)(?:我|俺|咱)(?:约|找|联系|安排|叫)(?:一下|个|一个)?[^，。,.!?！？]{0,6}律师(?!费)"
+    r"|让律师(?:跟|和|给)(?:我|俺)|(?:想|要)(?:跟|和|找)律师(?:当面)?(?:说|谈|聊|咨询)"
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    return bool(_ASKS_FOR_A_PERSON.search(text))
+
+
 def typed_calculator(text: str) -> str | None:
     """The calculator a worker explicitly asks to run in words, if any."""
     if not _ASKS_TO_CALCULATE.search(text):

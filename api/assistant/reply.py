@@ -9,11 +9,12 @@ dialogue around the decision (rules, forms, yes/no questions) and says it (actio
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
-from api.assistant.commands import Command, typed_calculator
+from api.assistant.commands import Command, asks_for_a_person, typed_calculator
 from api.assistant.context import TurnContext
 from api.assistant.intents import FIXED_RESPONSES, OUT_OF_SCOPE, TOPIC_INTENTS
 from api.nlu.client import ParseResult
@@ -117,6 +118,13 @@ class AnswersQuestions(Protocol):
     def answer(self, text: str, intent: str, entities: list[dict], intent_confidence: float = 0.0): ...
 
     def card_answer(self, card_id: str, text: str = "", entities: list[dict] | None = None): ...
+
+
+def understood(parsed: ParseResult) -> ParseResult:
+    """The NLU's reading, except that a message asking in so many words for a person is such a request."""
+    if parsed.intent == "request_human" or not asks_for_a_person(parsed.text):
+        return parsed
+    return replace(parsed, intent="request_human", confidence=1.0)
 
 
 def compose_reply(

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.assistant.commands import Command, command_for, read_payload
 from api.assistant.context import TurnContext, load_context
 from api.assistant.intents import TOPIC_INTENTS
-from api.assistant.reply import Reply, compose_reply
+from api.assistant.reply import Reply, compose_reply, understood
 from api.cases.models import Case, CaseAuditEntry
 from api.cases.queries import active_case, refresh_summary
 from api.cases.service import CaseService
@@ -140,7 +140,7 @@ class ConversationService:
         parsed = _commanded(text, command)
         if parsed is None:
             with self.metrics.timed("nlu"):
-                parsed = await self._rasa.parse(text)
+                parsed = understood(await self._rasa.parse(text))
         kb = self._kb()
         with self.metrics.timed("decide"):
             reply = await asyncio.to_thread(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, StrictStr
 
-from api.assistant.reply import ContractReply, Reply, compose_reply
+from api.assistant.reply import ContractReply, Reply, compose_reply, understood
 from api.conversation.validation import TextRefused, checked_text
 from api.core.deps import RasaDep, SettingsDep, get_kb, require_roles
 from api.core.openapi import errors
@@ -40,7 +40,7 @@ async def answer_preview(text: str, rasa, kb, max_chars: int) -> Reply:
     except TextRefused as refusal:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(refusal)) from None
     try:
-        parsed = await rasa.parse(text)
+        parsed = understood(await rasa.parse(text))
     except RasaUnavailable:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="语言理解服务暂不可用，请稍后再试") from None
     return await run_in_threadpool(compose_reply, parsed, kb)

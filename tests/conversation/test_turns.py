@@ -3,6 +3,7 @@ a fake Rasa (the dialogue itself is tested in the Rasa environment) and the real
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from api.cases.models import Case
@@ -156,3 +157,21 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_stored(app_client):
     huge = client.get("/api/webchat/messages", params={"after": 9223372036854775808})
     assert huge.status_code == 422
     assert rows(app, ConversationMessage) == []
+
+
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("帮我联系一下工会律师 欠薪的事", True),
+        ("有没有活人 我要跟律师当面谈", True),
+        ("律师在么 拖欠工资三个月了", True),
+        ("请律师打官司要多少钱 工资被拖欠了", False),
+        ("公司的律师说我违约要赔钱 欠薪也不给", False),
+    ],
+)
+def test_a_request_for_a_person_in_so_many_words_is_one_whatever_the_nlu_says(app_client, fake_rasa, text, asks):
+    client, _app = app_client
+    fake_rasa.intents[text] = ("wage_arrears", 0.9)  # the NLU took it for a wage question
+    send(client, text)
+    sent = fake_rasa.turns[-1].parse_data["intent"]["name"]
+    assert (sent == "request_human") == asks, sent
