@@ -101,7 +101,9 @@ def _one_card(
     retriever: Retriever, hit: CardHit, facts: question_facts.QuestionFacts, city: str | None, result: SearchResult
 ) -> Answer:
     card, certain = hit.card, hit.probability >= ANSWER_P
-    personal = question_facts.apply(card.facts, facts)
+    # The worker's facts are applied only to a card that surely answers their question: applied to a guess,
+    # an unrelated number ("小半年" before a job starts) reads as a fact about them that they never stated.
+    personal = question_facts.apply(card.facts, facts) if certain else None
     lead = (personal or "") + card.answer
     if not certain:
         lead = say("answer.probable", question=card.question) + lead

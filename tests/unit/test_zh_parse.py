@@ -210,3 +210,10 @@ def test_find_entities_mixed_colloquial():
         ("duration", "十一个月", "P11M"),
         ("money", "三千五", "3500"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text,span,grade", [("煤矿上受的伤 8级残废怎么赔", "8级残废", "8"), ("评了个六级残废", "六级残废", "6")]
+)
+def test_a_disability_grade_in_the_blunt_word_workers_use(text, span, grade):
+    assert ("disability_grade", span, grade) in _spans(text)
