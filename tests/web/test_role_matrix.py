@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from tests.support.app import PASSWORD, create_accounts, form_csrf, staff_login
 
 ROLES = ("anonymous", "worker", "lawyer", "staff", "admin")
-PUBLIC = re.compile(r"^/(healthz|console/login|admin/login|api/v1/auth/token|wechat|api/webchat/.*)?$")
+# /metrics is open on loopback unless LABORBOT_METRICS_TOKEN is set (tests/api/test_observability.py).
+PUBLIC = re.compile(r"^/(healthz|metrics|console/login|admin/login|api/v1/auth/token|wechat|api/webchat/.*)?$")
 LOGOUT = re.compile(r"^/(console|admin)/logout$")
 ACCESS = [  # (path pattern, roles that may use it)
     (re.compile(r"^/console(/.*)?$"), {"lawyer", "admin"}),
