@@ -6,13 +6,10 @@ per replica on consecutive ports, each with its own tracker file."""
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -20,6 +17,7 @@ from api.core.settings import Settings
 from api.nlu.client import RasaClient, RasaUnavailable
 from api.ops.launcher import free_port, services
 from tests.support.processes import free_port_run
+from tests.support.threaded import ThreadedServer
 
 
 class Replica:
@@ -49,24 +47,15 @@ class Replica:
                 return JSONResponse({"error": "boom"}, status_code=500)
             return [{"text": f"from {self.name}"}]
 
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.server = ThreadedServer(app, port, f"stand-in Rasa {name}")
+        self.url = self.server.url
 
     def start(self) -> Replica:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "stand-in Rasa did not start"
-            time.sleep(0.02)
+        self.server.start()
         return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        self.server.stop()
 
 
 @pytest.fixture
@@ -75,7 +64,7 @@ def replicas():
     pair = [Replica("a", first).start(), Replica("b", first + 1).start()]
     yield pair
     for replica in pair:
-        if replica.thread.is_alive():
+        if replica.server.running:
             replica.stop()
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from api.ops.launcher import free_port
+from tests.support.threaded import ThreadedServer
 
 
 class FakeCustomerService:
@@ -24,24 +23,15 @@ class FakeCustomerService:
         self.offline = False  # answer every request with HTTP 503
         self._token = ""
         self._lock = threading.Lock()
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(
-            uvicorn.Config(self._app(), host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._server = ThreadedServer(self._app(), free_port(), "fake customer-service API")
+        self.port, self.url = self._server.port, self._server.url
 
     def start(self) -> FakeCustomerService:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            assert time.monotonic() < deadline, "fake customer-service API did not start"
-            time.sleep(0.05)
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
+        self._server.stop()
 
     def fail_next(self, *errcodes: int) -> None:
         self.failures.extend(errcodes)
