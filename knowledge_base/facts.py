@@ -17,7 +17,7 @@ from decimal import Decimal
 from phrasebook import say
 
 from .calculators import ServicePeriod, add_months, full_year_days, months_of_pay
-from .calculators.common import number, round_money
+from .calculators.common import chinese_date, number, round_money
 
 # 工伤保险条例 第三十五、三十六、三十七条
 LUMP_SUM_MONTHS = {1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7}
@@ -205,15 +205,11 @@ def _arbitration(f: QuestionFacts) -> str | None:
     if f.event_date is None:
         return None
     deadline = add_months(f.event_date, 12)
-    return say("facts.arbitration_deadline", start=_cn_date(f.event_date), deadline=_cn_date(deadline))
+    return say("facts.arbitration_deadline", start=chinese_date(f.event_date), deadline=chinese_date(deadline))
 
 
 def _cn(grade: int) -> str:
     return "十" if grade == 10 else "一二三四五六七八九"[grade - 1]
-
-
-def _cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 _RULES = {

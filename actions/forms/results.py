@@ -24,7 +24,7 @@ from knowledge_base.calculators import (
     overtime,
     severance,
 )
-from knowledge_base.calculators.common import yuan
+from knowledge_base.calculators.common import chinese_date, yuan
 from nlu.zh_parse import parse_number
 from phrasebook import say
 
@@ -106,14 +106,12 @@ def _arbitration(s: dict[str, Any], today: date) -> tuple[CalculationResult, str
     if result.deadline is None:
         headline = say("results.arbitration_employed")
     elif result.expired:
-        headline = say("results.arbitration_expired", deadline=_cn_date(result.deadline), days=-result.days_remaining)
+        headline = say(
+            "results.arbitration_expired", deadline=chinese_date(result.deadline), days=-result.days_remaining
+        )
     else:
-        headline = say("results.arbitration_open", deadline=_cn_date(result.deadline), days=result.days_remaining)
+        headline = say("results.arbitration_open", deadline=chinese_date(result.deadline), days=result.days_remaining)
     return result, headline, []
-
-
-def _cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 COMPUTE = {

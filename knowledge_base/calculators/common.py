@@ -40,6 +40,11 @@ def yuan(value: Decimal) -> str:
     return f"{round_money(value)}元"
 
 
+def chinese_date(day: date) -> str:
+    """A date as workers read it: 2025年3月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def number(value: Decimal) -> str:
     """Decimal without trailing zeros, for formulas ("3.5", "11")."""
     return format(value.normalize(), "f")
