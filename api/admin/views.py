@@ -215,7 +215,14 @@ def documents_page(
     )
 
 
-def _upload_meta(title: str, short_title: str, effective_date: str, review_date: str, source: str) -> dict:
+def policy_meta_form(
+    title: Annotated[str, Form(max_length=300)] = "",
+    short_title: Annotated[str, Form(max_length=200)] = "",
+    effective_date: Annotated[str, Form(max_length=10)] = "",
+    review_date: Annotated[str, Form(max_length=10)] = "",
+    source: Annotated[str, Form(max_length=2000)] = "",
+) -> dict:
+    """The metadata fields the upload and the edit form of a policy document share, trimmed."""
     return {
         "title": title.strip(),
         "short_title": short_title.strip(),
@@ -225,17 +232,16 @@ def _upload_meta(title: str, short_title: str, effective_date: str, review_date:
     }
 
 
+PolicyMetaDep = Annotated[dict, Depends(policy_meta_form)]
+
+
 @router.post("/documents/upload", response_class=HTMLResponse)
 async def upload(
     request: Request,
     viewer: FormViewerDep,
     store: StoreDep,
     file: Annotated[UploadFile, File()],
-    title: Annotated[str, Form(max_length=300)] = "",
-    short_title: Annotated[str, Form(max_length=200)] = "",
-    effective_date: Annotated[str, Form(max_length=10)] = "",
-    review_date: Annotated[str, Form(max_length=10)] = "",
-    source: Annotated[str, Form(max_length=2000)] = "",
+    meta: PolicyMetaDep,
 ) -> Response:
     data = await file.read()
     try:
@@ -244,7 +250,7 @@ async def upload(
             convert_upload,
             file.filename or "",
             data,
-            _upload_meta(title, short_title, effective_date, review_date, source),
+            meta,
         )
         key = await run_in_threadpool(store.upload_policy, viewer.user, converted)
     except (ConversionError, StoreError) as refusal:
@@ -310,14 +316,10 @@ def edit_meta(
     viewer: FormViewerDep,
     store: StoreDep,
     key: Annotated[str, Form()],
-    title: Annotated[str, Form(max_length=300)] = "",
-    short_title: Annotated[str, Form(max_length=200)] = "",
-    effective_date: Annotated[str, Form(max_length=10)] = "",
-    review_date: Annotated[str, Form(max_length=10)] = "",
-    source: Annotated[str, Form(max_length=2000)] = "",
+    meta: PolicyMetaDep,
 ) -> Response:
     try:
-        store.editpolicy_meta(viewer.user, key, _upload_meta(title, short_title, effective_date, review_date, source))
+        store.editpolicy_meta(viewer.user, key, meta)
     except StoreError as refusal:
         return document_page(request, viewer, store, POLICY, key, error=str(refusal), status_code=422)
     return done(f"/admin/documents/item?kind={POLICY}&key={key}", "meta")
