@@ -20,12 +20,14 @@ from api.core.metrics import Metrics
 from api.core.ratelimit import RateLimits
 from api.core.request_id import RequestId
 from api.core.settings import Settings
+from api.core.signals import Signals
 from api.nlu.client import RasaClient
 from api.ops.state_metrics import ProductState
 from api.routers import ask, auth, health, metrics
 from api.web.session import LoginThrottle
 
 logger = logging.getLogger(__name__)
+FOLLOW_INDEX_S = 30.0  # how often a worker checks for an index version it missed the signal of
 
 
 async def _load_knowledge_base(app: FastAPI, settings: Settings) -> None:
@@ -40,15 +42,41 @@ async def _load_knowledge_base(app: FastAPI, settings: Settings) -> None:
         logger.exception("knowledge base failed to load; /healthz stays 503")
 
 
+def reload_knowledge_base(app: FastAPI) -> None:
+    """Switch this worker to the current index version (a no-op when it serves it already)."""
+    from knowledge_base.service import KnowledgeBase
+
+    if app.state.kb is None:
+        app.state.kb = KnowledgeBase.load(app.state.settings)
+    else:
+        app.state.kb.reload()
+
+
+async def _follow_index(app: FastAPI) -> None:
+    """The "index" signal switches every worker at once; this catches a version whose signal a worker missed
+    (it was restarting, Redis reconnecting, or the worker watching the build died)."""
+    while True:
+        await asyncio.sleep(FOLLOW_INDEX_S)
+        if app.state.kb is not None:
+            try:
+                await asyncio.to_thread(app.state.kb.reload)
+            except Exception:
+                logger.exception("index: following the current version failed")
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings: Settings = app.state.settings
     configure_logging(settings.log_dir, json_lines=settings.log_format == "json")
     loader = asyncio.create_task(_load_knowledge_base(app, settings))
+    follower = asyncio.create_task(_follow_index(app))
     await start_channels(app)
+    await app.state.signals.start()  # after every part registered what it listens to
     yield
     await stop_channels(app)
-    loader.cancel()
+    for task in (loader, follower, *app.state.background):
+        task.cancel()
+    await app.state.signals.stop()
     await app.state.rasa.aclose()
 
 
@@ -62,6 +90,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app.state.sessions = make_sessions(settings.sqlalchemy_url)
     app.state.rasa = rasa or RasaClient(settings.rasa_urls, settings.resolved_rasa_token(), settings.rasa_timeout_s)
     app.state.kb = None
+    app.state.signals = Signals(settings.redis_url)
+    app.state.background = set()  # tasks started by requests that outlive them (index build watchers)
     app.state.metrics = Metrics()
     app.state.metrics.register(ProductState(app.state.sessions, lambda: getattr(app.state.kb, "version", None)))
     app.state.limits = RateLimits(settings)
@@ -78,6 +108,6 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     for router in (health.router, metrics.router, auth.router, ask.router):
         app.include_router(router)
     mount_console(app)
-    mount_admin(app)
+    mount_admin(app, reload_knowledge_base)
     include_channels(app)
     return app

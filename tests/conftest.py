@@ -14,6 +14,6 @@ _ALL_DIRS = sorted(p.name for p in _HERE.iterdir() if p.is_dir() and not p.name.
 
 if importlib.util.find_spec("rasa_sdk") is None:
     collect_ignore = RASA_ENV_DIRS
-    pytest_plugins = ["tests.support.fixtures"]
+    pytest_plugins = ["tests.support.fixtures", "tests.support.databases"]
 else:
     collect_ignore = [name for name in _ALL_DIRS if name not in RASA_ENV_DIRS]

@@ -2,8 +2,10 @@
 
 The build runs in its own process so a crash, an out-of-memory kill or a staff member's impatience cannot
 take the web app down. It writes the next index version beside the serving one and swaps the `current`
-pointer only after verifying it; the app then reloads (one reference swap). A failed or killed build
-never touches the serving version. One build at a time; the process reports progress through a JSON file.
+pointer only after verifying it; then every app worker reloads (one reference swap each), told by the
+"index" signal. A failed or killed build never touches the serving version. The jobs are rows in the
+database, so every worker shows the same progress (the build reports it through a JSON file) and one
+build runs at a time across workers; the worker that started a build watches it and holds a lease.
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.admin import audit
+from api.admin.models import IndexJob
 from api.core.settings import PROJECT_ROOT, Settings
+from api.core.signals import Signals
 from api.users.models import User
 from knowledge_base import index as kb_index
 
@@ -36,133 +40,144 @@ STAGE_SHARE = {
     "向量化": (65, 92),
     "置信度校准": (92, 100),
 }
+WATCH_LEASE_S = 30.0  # a running job nobody renewed for this long lost the worker watching it
+RENEW_EVERY_S = 5.0
+INDEX_SIGNAL = "index"
 
 
 class JobRefused(RuntimeError):
     pass
 
 
-@dataclass
-class BuildJob:
-    id: int
-    actor_id: int
-    actor_name: str
-    started_at: datetime
-    progress_file: Path
-    log_file: Path
-    version_before: str | None
-    popen: subprocess.Popen | None = None
-    state: str = "running"  # running | succeeded | failed
-    message: str = ""
-    version_after: str | None = None
-    build_s: float | None = None
-    swap_s: float | None = None
-    task: asyncio.Task | None = None  # the watcher; kept here so it is not garbage-collected
-    _t0: float = field(default_factory=time.perf_counter)
-
-    def progress(self) -> dict:
-        try:
-            return json.loads(self.progress_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {"stage": "启动构建进程", "done": 0, "total": 1}
-
-    def as_dict(self) -> dict:
-        p = self.progress()
-        stage = str(p.get("stage", ""))
-        low, high = next((v for k, v in STAGE_SHARE.items() if stage.startswith(k)), (0, 0))
-        share = min(1.0, p.get("done", 0) / max(p.get("total", 1), 1))
-        return {
-            "id": self.id,
-            "state": self.state,
-            "stage": stage,
-            "done": p.get("done", 0),
-            "total": p.get("total", 0),
-            "percent": 100 if self.state == "succeeded" else round(low + (high - low) * share),
-            "message": self.message,
-            "pid": self.popen.pid if self.popen else None,
-            "started_by": self.actor_name,
-            "started_at": self.started_at.isoformat(timespec="seconds"),
-            "elapsed_s": round(self.build_s if self.build_s is not None else time.perf_counter() - self._t0, 1),
-            "build_s": self.build_s,
-            "swap_s": self.swap_s,
-            "version_before": self.version_before,
-            "version_after": self.version_after,
-        }
+def as_dict(job: IndexJob) -> dict:
+    """The job as the admin page and its progress poll show it."""
+    progress = _progress(Path(job.progress_file))
+    stage = str(progress.get("stage", ""))
+    low, high = next((v for k, v in STAGE_SHARE.items() if stage.startswith(k)), (0, 0))
+    share = min(1.0, progress.get("done", 0) / max(progress.get("total", 1), 1))
+    started = _aware(job.started_at)
+    return {
+        "id": job.id,
+        "state": job.state,
+        "stage": stage,
+        "done": progress.get("done", 0),
+        "total": progress.get("total", 0),
+        "percent": 100 if job.state == "succeeded" else round(low + (high - low) * share),
+        "message": job.message,
+        "pid": job.pid,
+        "started_by": job.actor_name,
+        "started_at": started.isoformat(timespec="seconds"),
+        "elapsed_s": round(job.build_s if job.build_s is not None else _now() - started.timestamp(), 1),
+        "build_s": job.build_s,
+        "swap_s": job.swap_s,
+        "version_before": job.version_before,
+        "version_after": job.version_after,
+    }
 
 
 class IndexJobs:
-    def __init__(self, app, settings: Settings, sessions: Callable[[], Session]) -> None:
-        self.app = app
+    def __init__(
+        self, settings: Settings, sessions: Callable[[], Session], signals: Signals, reload: Callable[[], None]
+    ) -> None:
+        """``reload``: switch this worker's serving knowledge base to the current version."""
         self.settings = settings
         self._sessions = sessions
-        self.jobs: dict[int, BuildJob] = {}
-        self._lock = threading.Lock()
+        self.signals = signals
+        self.reload = reload
         self.work_dir = Path(settings.var_dir) / "admin_jobs"
+        signals.on(INDEX_SIGNAL, lambda _message: asyncio.to_thread(reload))
 
-    @property
-    def running(self) -> BuildJob | None:
-        return next((j for j in self.jobs.values() if j.state == "running"), None)
+    def get(self, job_id: int) -> dict | None:
+        self._reap()
+        with self._sessions() as db:
+            job = db.get(IndexJob, job_id)
+            return as_dict(job) if job is not None else None
 
-    def start(self, actor: User, full: bool = False) -> BuildJob:
-        with self._lock:
-            if self.running is not None:
-                raise JobRefused("已有一个重建任务正在进行，请等待它完成。")
-            job_id = max(self.jobs, default=0) + 1
-            self.work_dir.mkdir(parents=True, exist_ok=True)
-            job = BuildJob(
-                id=job_id,
+    def running(self) -> dict | None:
+        self._reap()
+        with self._sessions() as db:
+            job = db.scalar(select(IndexJob).where(IndexJob.running_slot == 1))
+            return as_dict(job) if job is not None else None
+
+    def recent(self, limit: int = 5) -> list[dict]:
+        self._reap()
+        with self._sessions() as db:
+            return [as_dict(job) for job in db.scalars(select(IndexJob).order_by(IndexJob.id.desc()).limit(limit))]
+
+    def start(self, actor: User, full: bool = False) -> tuple[int, subprocess.Popen]:
+        """Start a build; the caller watches it (``watch``) from this worker."""
+        self._reap()
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        stamp = f"{os.getpid()}-{time.time_ns()}"
+        with self._sessions() as db:
+            job = IndexJob(
                 actor_id=actor.id,
                 actor_name=actor.display_name or actor.username,
-                started_at=datetime.now(timezone.utc),
-                progress_file=self.work_dir / f"build-{os.getpid()}-{job_id}.json",
-                log_file=self.work_dir / f"build-{os.getpid()}-{job_id}.log",
+                full=full,
+                state="running",
+                running_slot=1,  # unique: a second running build cannot be inserted, whichever worker tries
+                progress_file=str(self.work_dir / f"build-{stamp}.json"),
+                log_file=str(self.work_dir / f"build-{stamp}.log"),
                 version_before=kb_index.current_version(self.settings.index_dir),
+                lease_until=_lease(),
             )
-            job.progress_file.unlink(missing_ok=True)
-            cmd = [sys.executable, "-m", "knowledge_base.cli", "build", "--progress-file", str(job.progress_file)]
+            db.add(job)
+            try:
+                db.commit()
+            except IntegrityError:
+                raise JobRefused("已有一个重建任务正在进行，请等待它完成。") from None
+            cmd = [sys.executable, "-m", "knowledge_base.cli", "build", "--progress-file", job.progress_file]
             if full:
                 cmd.append("--full")
-            with job.log_file.open("w", encoding="utf-8") as log:
-                job.popen = subprocess.Popen(
+            with open(job.log_file, "w", encoding="utf-8") as log:
+                popen = subprocess.Popen(
                     cmd, cwd=PROJECT_ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
                 )
-            self.jobs[job_id] = job
-        self._audit(actor.id, "build_start", f"索引重建任务 #{job_id}", full=full, pid=job.popen.pid)
-        return job
+            job.pid = popen.pid
+            db.commit()
+            job_id = job.id
+        self._audit(actor.id, "build_start", f"索引重建任务 #{job_id}", full=full, pid=popen.pid)
+        return job_id, popen
 
-    async def watch(self, job: BuildJob) -> None:
-        """Wait for the build process; on success swap the app's knowledge base to the new version."""
-        code = await asyncio.to_thread(job.popen.wait)
-        job.build_s = round(time.perf_counter() - job._t0, 2)
+    async def watch(self, job_id: int, popen: subprocess.Popen) -> None:
+        """Wait for the build process, renewing the job's lease; on success every worker switches to the new
+        version."""
+        started = time.perf_counter()
+        waiting = asyncio.create_task(asyncio.to_thread(popen.wait))
+        while not waiting.done():
+            await asyncio.to_thread(self._renew, job_id)
+            await asyncio.wait([waiting], timeout=RENEW_EVERY_S)
+        code = waiting.result()
+        build_s = round(time.perf_counter() - started, 2)
+        with self._sessions() as db:
+            job = db.get(IndexJob, job_id)
+            before, actor_id = job.version_before, job.actor_id
         after = kb_index.current_version(self.settings.index_dir)
-        if code == 0 and after and after != job.version_before:
-            started = time.perf_counter()
-            await asyncio.to_thread(self._swap)
-            job.swap_s = round(time.perf_counter() - started, 3)
-            job.state, job.version_after = "succeeded", after
-            job.message = f"已启用新版本 {after}，用时 {job.build_s:.1f} 秒，切换 {job.swap_s:.2f} 秒。"
+        if code == 0 and after and after != before:
+            swap_started = time.perf_counter()
+            await asyncio.to_thread(self.reload)
+            swap_s = round(time.perf_counter() - swap_started, 3)
+            message = f"已启用新版本 {after}，用时 {build_s:.1f} 秒，切换 {swap_s:.2f} 秒。"
+            self._finish(job_id, "succeeded", message, build_s, swap_s, after)
+            await self.signals.publish(INDEX_SIGNAL, {"version": after})
             self._audit(
-                job.actor_id,
-                "build_done",
-                f"索引重建任务 #{job.id}",
-                version=after,
-                build_s=job.build_s,
-                swap_s=job.swap_s,
+                actor_id, "build_done", f"索引重建任务 #{job_id}", version=after, build_s=build_s, swap_s=swap_s
             )
         else:
-            job.state = "failed"
-            job.message = self._failure(code, job) + f" 仍在使用原版本 {job.version_before or '（无）'}。"
-            self._audit(job.actor_id, "build_failed", f"索引重建任务 #{job.id}", code=code, message=job.message)
+            message = self._failure(code, Path(self._log_file(job_id))) + f" 仍在使用原版本 {before or '（无）'}。"
+            self._finish(job_id, "failed", message, build_s, None, None)
+            self._audit(actor_id, "build_failed", f"索引重建任务 #{job_id}", code=code, message=message)
 
-    def rollback(self, actor: User, version: str | None = None) -> str:
-        if self.running is not None:
+    async def rollback(self, actor: User, version: str | None = None) -> str:
+        if await asyncio.to_thread(self.running) is not None:
             raise JobRefused("重建任务进行中，不能回滚，请等待它完成。")
         try:
             target = kb_index.rollback(self.settings.index_dir, version)
         except kb_index.BuildError as exc:
             raise JobRefused("没有可以回滚的旧版本。" if "no older" in str(exc) else f"无法回滚：{exc}") from None
-        self._swap()
-        self._audit(actor.id, "rollback", f"索引版本 {target}", version=target)
+        await asyncio.to_thread(self.reload)
+        await self.signals.publish(INDEX_SIGNAL, {"version": target})
+        await asyncio.to_thread(self._audit, actor.id, "rollback", f"索引版本 {target}", version=target)
         return target
 
     def versions(self) -> list[dict]:
@@ -185,14 +200,49 @@ class IndexJobs:
             )
         return out
 
-    def _swap(self) -> None:
-        kb = getattr(self.app.state, "kb", None)
-        if kb is None:
-            from knowledge_base.service import KnowledgeBase
+    def _renew(self, job_id: int) -> None:
+        with self._sessions() as db:
+            db.execute(update(IndexJob).where(IndexJob.id == job_id).values(lease_until=_lease()))
+            db.commit()
 
-            self.app.state.kb = KnowledgeBase.load(self.settings)
-        else:
-            kb.reload()
+    def _finish(
+        self, job_id: int, state: str, message: str, build_s: float, swap_s: float | None, after: str | None
+    ) -> None:
+        with self._sessions() as db:
+            db.execute(
+                update(IndexJob)
+                .where(IndexJob.id == job_id)
+                .values(
+                    state=state,
+                    running_slot=None,
+                    message=message,
+                    build_s=build_s,
+                    swap_s=swap_s,
+                    version_after=after,
+                    lease_until=None,
+                )
+            )
+            db.commit()
+
+    def _reap(self) -> None:
+        """A running job whose watcher stopped renewing its lease (that worker died) is over for the admin.
+        Its build process may still finish and switch versions: every worker follows the pointer anyway
+        (api.main), it is only not reported here."""
+        with self._sessions() as db:
+            db.execute(
+                update(IndexJob)
+                .where(IndexJob.running_slot == 1, IndexJob.lease_until < datetime.now(timezone.utc))
+                .values(
+                    state="failed",
+                    running_slot=None,
+                    message="负责跟踪这次重建的服务进程已停止，结果未知。若构建成功，新版本会在一分钟内自动启用；请稍后刷新页面查看当前版本，必要时重新构建。",
+                )
+            )
+            db.commit()
+
+    def _log_file(self, job_id: int) -> str:
+        with self._sessions() as db:
+            return db.get(IndexJob, job_id).log_file
 
     def _env(self) -> dict[str, str]:
         """The build reads exactly the app's sources and writes the app's index, whatever the environment says."""
@@ -208,11 +258,11 @@ class IndexJobs:
         }
 
     @staticmethod
-    def _failure(code: int, job: BuildJob) -> str:
+    def _failure(code: int, log_file: Path) -> str:
         if code < 0:
             return f"构建进程被终止（信号 {signal.Signals(-code).name}）。"
         try:
-            lines = [ln.strip() for ln in job.log_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            lines = [ln.strip() for ln in log_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
         except OSError:
             lines = []
         reason = next((ln for ln in reversed(lines) if "构建失败" in ln), lines[-1] if lines else "")
@@ -223,3 +273,22 @@ class IndexJobs:
             actor = db.get(User, actor_id) if actor_id else None
             audit.record(db, actor, action, target, **detail)
             db.commit()
+
+
+def _progress(progress_file: Path) -> dict:
+    try:
+        return json.loads(progress_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"stage": "启动构建进程", "done": 0, "total": 1}
+
+
+def _lease() -> datetime:
+    return datetime.now(timezone.utc) + timedelta(seconds=WATCH_LEASE_S)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _now() -> float:
+    return datetime.now(timezone.utc).timestamp()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.conversation.models import utcnow
@@ -54,3 +54,27 @@ class AdminAuditEntry(Base):
     target: Mapped[str] = mapped_column(String(300), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class IndexJob(Base):
+    """An index build started from /admin. Every app worker reads it; the worker that started the build
+    watches the process and renews lease_until; a running job whose lease ran out lost its watcher."""
+
+    __tablename__ = "index_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(128))
+    full: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(16), default="running")  # running | succeeded | failed
+    running_slot: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)  # 1 while running
+    message: Mapped[str] = mapped_column(Text, default="")
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    progress_file: Mapped[str] = mapped_column(String(512))
+    log_file: Mapped[str] = mapped_column(String(512))
+    version_before: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    version_after: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    build_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    swap_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -517,17 +517,17 @@ def index_page(
     request: Request, viewer: ViewerDep, jobs: JobsDep, job: int = 0, done: str = "", error: str = ""
 ) -> Response:
     kb = request.app.state.kb
-    shown = jobs.jobs.get(job) or jobs.running
+    shown = (jobs.get(job) if job else None) or jobs.running()
     return page(
         request,
         "index.html",
         viewer,
         versions=jobs.versions(),
-        job=shown.as_dict() if shown else None,
+        job=shown,
         serving=kb.version if kb is not None and kb.ready else None,
         notice=DONE_MESSAGES.get(done),
         error=error or None,
-        recent=[j.as_dict() for j in sorted(jobs.jobs.values(), key=lambda j: -j.id)][:5],
+        recent=jobs.recent(),
     )
 
 
@@ -536,25 +536,28 @@ async def start_build(
     request: Request, viewer: FormViewerDep, jobs: JobsDep, full: Annotated[bool, Form()] = False
 ) -> Response:
     try:
-        job = await run_in_threadpool(jobs.start, viewer.user, full)
+        job_id, process = await run_in_threadpool(jobs.start, viewer.user, full)
     except JobRefused as refusal:
         return RedirectResponse(f"/admin/index?error={refusal}", status.HTTP_303_SEE_OTHER)
-    job.task = asyncio.create_task(jobs.watch(job))
-    return RedirectResponse(f"/admin/index?job={job.id}", status.HTTP_303_SEE_OTHER)
+    watchers = request.app.state.background  # kept referenced until done, so the watcher is not collected
+    watcher = asyncio.create_task(jobs.watch(job_id, process))
+    watchers.add(watcher)
+    watcher.add_done_callback(watchers.discard)
+    return RedirectResponse(f"/admin/index?job={job_id}", status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/index/jobs/{job_id}")
 def job_status(job_id: int, viewer: ViewerDep, jobs: JobsDep) -> JSONResponse:
-    job = jobs.jobs.get(job_id)
+    job = jobs.get(job_id)
     if job is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="没有这个任务")
-    return JSONResponse(job.as_dict())
+    return JSONResponse(job)
 
 
 @router.post("/index/rollback")
-def rollback(viewer: FormViewerDep, jobs: JobsDep, version: Annotated[str, Form()] = "") -> Response:
+async def rollback(viewer: FormViewerDep, jobs: JobsDep, version: Annotated[str, Form()] = "") -> Response:
     try:
-        jobs.rollback(viewer.user, version or None)
+        await jobs.rollback(viewer.user, version or None)
     except JobRefused as refusal:
         return RedirectResponse(f"/admin/index?error={refusal}", status.HTTP_303_SEE_OTHER)
     return done("/admin/index", "rollback")

@@ -26,6 +26,7 @@ from api.core.readiness import ready
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "webchat"
 SHUTDOWN_DRAIN_S = 5.0
+LIVE_SIGNAL = "live"
 
 
 def include_channels(app: FastAPI) -> None:
@@ -35,7 +36,8 @@ def include_channels(app: FastAPI) -> None:
 
 
 async def start_channels(app: FastAPI) -> None:
-    """Needs app.state.conversation (the ConversationService), app.state.rasa and app.state.kb (readiness)."""
+    """Needs app.state.conversation (the ConversationService), app.state.rasa, app.state.kb (readiness) and
+    app.state.signals (not yet started)."""
     settings, conversation, sessions = app.state.settings, app.state.conversation, app.state.sessions
 
     store = WechatStore(sessions)
@@ -53,23 +55,26 @@ async def start_channels(app: FastAPI) -> None:
     )
     app.state.wechat_client = client
     app.state.wechat_sender = asyncio.create_task(sender.run())
-    # Before this process takes any message: what is still "processing" was cut short by a crash.
-    app.state.wechat.recover(await asyncio.to_thread(store.interrupted), partial(ready, app))
+    app.state.wechat_leases = app.state.wechat.start(partial(ready, app))
     conversation.register_channel(WECHAT_CHANNEL, app.state.wechat.push)
 
     hub = LiveHub()
     app.state.webchat_hub = hub
+    # The visitor's live stream may be held by another worker: the "live" signal reaches every worker.
+    app.state.signals.on(LIVE_SIGNAL, lambda message: hub.publish(message["user"], message["event"]))
 
     async def push_to_browser(user_id: str, _outgoing: Outgoing) -> None:
         # The message is already stored; open tabs fetch it from the history on this signal.
-        hub.publish(user_id, {"escalated": await asyncio.to_thread(escalated, sessions, user_id)})
+        event = {"escalated": await asyncio.to_thread(escalated, sessions, user_id)}
+        await app.state.signals.publish(LIVE_SIGNAL, {"user": user_id, "event": event})
 
     conversation.register_channel(WEB_CHANNEL, push_to_browser)
 
 
 async def stop_channels(app: FastAPI) -> None:
     await app.state.wechat.drain(SHUTDOWN_DRAIN_S)
-    app.state.wechat_sender.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await app.state.wechat_sender
+    for task in (app.state.wechat_sender, app.state.wechat_leases):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     await app.state.wechat_client.aclose()

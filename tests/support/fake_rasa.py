@@ -8,6 +8,7 @@ Every turn is recorded, so tests can check what Rasa was sent (masked text, the 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from api.nlu.client import ParseResult, RasaUnavailable
@@ -39,6 +40,7 @@ class FakeRasa:
     turns: list[Turn] = field(default_factory=list)
     parsed: list[str] = field(default_factory=list)
     down: bool = False
+    turn_delay_s: float = 0.0  # a slow dialogue turn
 
     async def parse(self, text: str) -> ParseResult:
         if self.down:
@@ -56,6 +58,8 @@ class FakeRasa:
         if self.down:
             raise RasaUnavailable("fake rasa is down")
         self.turns.append(Turn(sender_id, text, parse_data, metadata))
+        if self.turn_delay_s:
+            await asyncio.sleep(self.turn_delay_s)
         if self.queued:
             return self.queued.pop(0)
         decision = metadata.get("decision") or {}

@@ -3,8 +3,11 @@
 WeChat waits 5 s for an answer and then retries the same message (up to 3 times). Each message is
 taken once (persisted claim); its turn runs as a task that every delivery of that message waits on.
 Whoever sees the turn finish within its budget answers passively; once a delivery's budget runs out,
-the answer goes out through the outbox instead. Exactly one of the two happens. A turn a crash cut short
-(its message still "processing" when the app starts again) is run again and answered through the outbox.
+the answer goes out through the outbox instead. Exactly one of the two happens, decided in the database,
+so a retry that reaches another app worker is answered consistently: it waits for the turn that worker
+runs and gives its passive reply, or settles that the answer will be pushed. The worker running a turn
+holds a lease on it; a turn whose lease ran out was cut short by a crash, and a live worker runs it again
+and answers through the outbox.
 """
 
 from __future__ import annotations
@@ -29,12 +32,15 @@ logger = logging.getLogger(__name__)
 CHANNEL = "wechat"
 Produce = Callable[[], Awaitable[list[str]]]  # the texts answering one inbound message
 READY_WAIT_S = 180.0  # after a crash Rasa may still be loading its model, the app its index
+TURN_LEASE_S = 15.0  # a turn nobody renewed for this long was cut short by a crash
+RENEW_EVERY_S = 5.0  # also how often each worker looks for such turns
+POLL_S = 0.1  # a retry waiting for the turn another worker runs
 
 
 @dataclass
 class _Outcome:
     texts: list[str]
-    fresh: bool  # False: taken before (e.g. before a restart); texts is the stored passive reply, if any
+    fresh: bool  # False: taken before (another worker, or before a restart); texts: its passive reply, if any
 
 
 @dataclass
@@ -63,6 +69,7 @@ class WechatChannel:
         self.budget_s = budget_s
         self.max_chars = max_chars
         self._turns: dict[str, _Turn] = {}
+        self._recovering: set[str] = set()  # keys of cut-short turns this worker took over
         self._background: set[asyncio.Task] = set()
 
     async def respond(self, envelope: Envelope, budget_s: float) -> str | None:
@@ -72,10 +79,10 @@ class WechatChannel:
             return None
         return await self._once(envelope.dedup_key, envelope.openid, kind, asked, produce, budget_s)
 
-    def recover(self, interrupted: list[WechatInbound], ready: Callable[[], Awaitable[bool]]) -> None:
-        """Answer, through the outbox, the messages whose turns a crash cut short (see WechatStore.interrupted)."""
-        if interrupted:
-            self._spawn(self._answer_interrupted(interrupted, ready))
+    def start(self, ready: Callable[[], Awaitable[bool]]) -> asyncio.Task:
+        """Keep this worker's turns leased and answer, through the outbox, the turns whose worker died
+        (including this process's own before a restart). ``ready``: may the bot be asked yet."""
+        return asyncio.create_task(self._lease_loop(ready))
 
     async def push(self, openid: str, outgoing: Outgoing) -> None:
         """Channel delivery for ConversationService (e.g. a lawyer's reply): through the outbox."""
@@ -130,13 +137,15 @@ class WechatChannel:
     ) -> str | None:
         turn = self._turns.get(key)
         if turn is None:
-            turn = _Turn(asyncio.create_task(self._claim_and_produce(key, openid, kind, asked, produce)))
+            claim = self._claim_and_produce(key, openid, kind, asked, produce, budget_s)
+            turn = _Turn(asyncio.create_task(claim))
             self._turns[key] = turn
         try:
             outcome = await asyncio.wait_for(asyncio.shield(turn.task), timeout=max(budget_s, 0.0))
         except TimeoutError:
             if turn.delivery is None:
                 turn.delivery = "push"
+                await asyncio.to_thread(self.store.decide_push, key)
                 self._spawn(self._push_when_ready(key, openid, turn))
             return None
         if not outcome.fresh:
@@ -146,25 +155,44 @@ class WechatChannel:
             turn.delivery = "passive"
             turn.passive_text = outcome.texts[0] if outcome.texts else None
             # Persist before answering, so a retry after a restart gets this same answer.
-            await asyncio.shield(self._spawn(self._record_passive(key, openid, turn, outcome.texts[1:])))
+            await asyncio.shield(self._spawn(self._record_passive(key, openid, turn, outcome.texts)))
         # A retry while passive means WeChat never got the first answer: give the same one again.
         return turn.passive_text if turn.delivery == "passive" else None
 
     async def _claim_and_produce(
-        self, key: str, openid: str, kind: str, asked: str | None, produce: Produce
+        self, key: str, openid: str, kind: str, asked: str | None, produce: Produce, budget_s: float
     ) -> _Outcome:
         try:
-            if not await asyncio.to_thread(self.store.claim, key, openid, kind, asked):
-                stored = await asyncio.to_thread(self.store.stored_reply, key)
-                return _Outcome([stored] if stored else [], fresh=False)
+            if not await asyncio.to_thread(self.store.claim, key, openid, kind, asked, TURN_LEASE_S):
+                return _Outcome(await self._answer_of_another_turn(key, budget_s), fresh=False)
             return _Outcome(await produce(), fresh=True)
         except BaseException:
             self._turns.pop(key, None)
             raise
 
-    async def _record_passive(self, key: str, openid: str, turn: _Turn, rest: list[str]) -> None:
-        await asyncio.to_thread(self.store.finish, key, "passive", turn.passive_text, openid, rest, "bot")
-        if rest:
+    async def _answer_of_another_turn(self, key: str, budget_s: float) -> list[str]:
+        """A retry of a message whose turn runs elsewhere (another worker, or before a restart): its passive
+        reply if one is given within this delivery's budget; otherwise the answer is settled to be pushed."""
+        deadline = asyncio.get_running_loop().time() + budget_s * 0.9
+        while True:
+            state = await asyncio.to_thread(self.store.state, key)
+            if state is None or state.delivery == "push":
+                return []
+            if state.delivery == "passive":
+                return [state.reply] if state.reply else []
+            if asyncio.get_running_loop().time() >= deadline:
+                if await asyncio.to_thread(self.store.decide_push, key):
+                    return []
+                state = await asyncio.to_thread(self.store.state, key)  # it went out passively just now
+                return [state.reply] if state and state.reply else []
+            await asyncio.sleep(POLL_S)
+
+    async def _record_passive(self, key: str, openid: str, turn: _Turn, answer: list[str]) -> None:
+        passive = await asyncio.to_thread(self.store.answer_passive, key, turn.passive_text, openid, answer[1:])
+        if not passive:  # a retry elsewhere ran out of time first and settled on a push
+            turn.delivery, turn.passive_text = "push", None
+            await asyncio.to_thread(self.store.finish, key, "pushed", openid, answer, "bot")
+        if not passive or answer[1:]:
             self.sender.wake()
         self._turns.pop(key, None)
 
@@ -175,20 +203,35 @@ class WechatChannel:
             logger.exception("wechat turn failed before its push")
             return
         if outcome.fresh:
-            await asyncio.to_thread(self.store.finish, key, "pushed", None, openid, outcome.texts, "bot")
+            await asyncio.to_thread(self.store.finish, key, "pushed", openid, outcome.texts, "bot")
             self.sender.wake()
         self._turns.pop(key, None)
 
+    async def _lease_loop(self, ready: Callable[[], Awaitable[bool]]) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self.store.renew, [*self._turns, *self._recovering], TURN_LEASE_S)
+                cut_short = await asyncio.to_thread(self.store.take_over_expired, TURN_LEASE_S)
+                if cut_short:
+                    self._recovering.update(row.key for row in cut_short)
+                    self._spawn(self._answer_interrupted(cut_short, ready))
+            except Exception:  # a database hiccup must not end the leases
+                logger.exception("wechat: lease upkeep failed")
+            await asyncio.sleep(RENEW_EVERY_S)
+
     async def _answer_interrupted(self, interrupted: list[WechatInbound], ready: Callable[[], Awaitable[bool]]) -> None:
-        if any(row.text for row in interrupted):
-            await _wait_for(ready, READY_WAIT_S)  # if it never comes, the worker is asked to resend
-        for row in interrupted:
-            if row.text is None:  # a fixed answer (welcome, "unsupported type"): too late to matter
-                await asyncio.to_thread(self.store.finish, row.key, "interrupted", None, row.openid, [], "bot")
-                continue
-            answer = await self._bot_turn(row.openid, row.text, msg_id_of(row.key), resumed=True)
-            await asyncio.to_thread(self.store.finish, row.key, "pushed", None, row.openid, answer, "bot")
-            logger.info("wechat: answered message %s after a restart", row.key)
+        try:
+            if any(row.text for row in interrupted):
+                await _wait_for(ready, READY_WAIT_S)  # if it never comes, the worker is asked to resend
+            for row in interrupted:
+                if row.text is None:  # a fixed answer (welcome, "unsupported type"): too late to matter
+                    await asyncio.to_thread(self.store.finish, row.key, "interrupted", row.openid, [], "bot")
+                    continue
+                answer = await self._bot_turn(row.openid, row.text, msg_id_of(row.key), resumed=True)
+                await asyncio.to_thread(self.store.finish, row.key, "pushed", row.openid, answer, "bot")
+                logger.info("wechat: answered message %s whose turn was cut short", row.key)
+        finally:
+            self._recovering.difference_update(row.key for row in interrupted)
         self.sender.wake()
 
     def _spawn(self, coro) -> asyncio.Task:

@@ -1,10 +1,10 @@
-"""Background sender for the persisted outbox: in order per user, retried with backoff."""
+"""Background sender for the persisted outbox: in order per user, retried with backoff, one sender per app
+worker (the store's claims keep two workers from sending the same message)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from datetime import datetime, timezone
 
 from api.channels.wechat.cs_client import CustomerServiceClient, PushError
@@ -48,20 +48,12 @@ class OutboxSender:
                 pass
 
     async def drain_once(self) -> None:
-        while rows := await asyncio.to_thread(self.store.due, BATCH):
-            by_user: dict[str, list[WechatOutbox]] = defaultdict(list)
-            for row in rows:
-                by_user[row.openid].append(row)
-            await asyncio.gather(*(self._send_in_order(user_rows) for user_rows in by_user.values()))
-            if len(rows) < BATCH:
-                return
+        # Each claim holds at most one message per user (the oldest), so a user's messages keep their order
+        # whichever worker sends them; the next one is claimable once this one is sent.
+        while rows := await asyncio.to_thread(self.store.claim_due, BATCH):
+            await asyncio.gather(*(self._send(row) for row in rows))
 
-    async def _send_in_order(self, rows: list[WechatOutbox]) -> None:
-        for row in rows:
-            if not await self._send(row):
-                return  # keep this user's later messages behind the failed one
-
-    async def _send(self, row: WechatOutbox) -> bool:
+    async def _send(self, row: WechatOutbox) -> None:
         try:
             await self.client.send_text(row.openid, row.content)
         except PushError as exc:
@@ -71,14 +63,11 @@ class OutboxSender:
             await asyncio.to_thread(
                 self.store.mark_failed_attempt, row.id, str(exc), None if give_up else backoff_s(attempts)
             )
-            return False
+            return
         await asyncio.to_thread(self.store.mark_sent, row.id)
-        return True
 
     def _seconds_until_next_due(self) -> float:
         due = self.store.next_due_at()
         if due is None:
             return IDLE_POLL_S
-        if due.tzinfo is None:  # SQLite drops the zone; values are stored in UTC
-            due = due.replace(tzinfo=timezone.utc)
         return min(max((due - datetime.now(timezone.utc)).total_seconds(), 0.05), IDLE_POLL_S)
