@@ -92,15 +92,18 @@ def run(
     rasa_replicas: int = typer.Option(
         None, "--rasa-replicas", min=1, max=16, help="Rasa 服务的副本数（每个约占一个 CPU 核；默认读取配置，为 1）"
     ),
+    workers: int = typer.Option(
+        None, "--workers", min=1, max=32, help="网站服务的进程数（多于 1 个时建议配置 PostgreSQL 与 Redis；默认为 1）"
+    ),
 ) -> None:
     """准备所需的一切并在 127.0.0.1 上启动全部服务（Ctrl-C 停止）。"""
     from api.core.migrate import upgrade_database
-    from api.ops.launcher import Supervisor
+    from api.ops.launcher import RestartBudget, Supervisor
     from knowledge_base.cli import build_if_needed
 
     settings = get_settings()
-    if rasa_replicas is not None:
-        settings = settings.model_copy(update={"rasa_replicas": rasa_replicas})
+    chosen = {"rasa_replicas": rasa_replicas, "workers": workers}
+    settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings.sqlalchemy_url)
     model, _ = _train(settings)
@@ -117,10 +120,15 @@ def run(
             raise typer.Exit(1)
         base = f"http://{settings.host}:{settings.port}"
         console.print(f"[green]laborbot 已启动[/green]  {base}/healthz   日志: {settings.log_dir}  (Ctrl-C 停止)")
-        while not (crashed := supervisor.crashed()):
+        restarts = RestartBudget()
+        while True:  # a process that dies is started again, unless it keeps dying
             time.sleep(1.0)
-        console.print(f"[red]进程退出: {', '.join(crashed)}，查看日志 {settings.log_dir}[/red]")
-        raise typer.Exit(1)
+            for name in supervisor.crashed():
+                if not restarts.allow(name):
+                    console.print(f"[red]{name} 反复退出，已停止全部服务；请查看日志 {settings.log_dir}[/red]")
+                    raise typer.Exit(1)
+                console.print(f"[yellow]{name} 意外退出，正在重新启动（日志 {settings.log_dir}）[/yellow]")
+                supervisor.restart(name)
     except KeyboardInterrupt:
         console.print("正在停止…")
     finally:

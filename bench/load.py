@@ -1,21 +1,25 @@
 """Load benchmark for the WeChat channel: simulated workers over loopback, the real bot behind it.
 
 Method: starts Rasa + the action server (trained model), the web app and a fake customer-service API,
-all on 127.0.0.1, with a fresh SQLite database. Each simulated user sends a signed text message (the
-platform's XML, the platform's 5 s timeout and up to 3 retries), waits for its reply (passive XML, or
-`success` and then a customer-service push), then pauses 6-10 s as a person types. Levels of 10, 50
-and 100 concurrent users run for --duration seconds each. A reply is lost when neither a passive reply
-nor a push arrives within 30 s; a reply is duplicated when a message was processed twice (more stored
-turns than messages) or pushed twice (more pushes than outbox rows). The throughput ceiling is the
-highest open-loop arrival rate (fresh users, one message each) whose turn latency p95 stays under 1 s.
+all on 127.0.0.1, with a fresh database (SQLite, or a throw-away PostgreSQL with --postgres). Each
+simulated user sends a signed text message (the platform's XML, the platform's 5 s timeout and up to 3
+retries), waits for its reply (passive XML, or `success` and then a customer-service push), then pauses
+6-10 s as a person types. Levels of 10, 50 and 100 concurrent users run for --duration seconds each. A
+reply is lost when neither a passive reply nor a push arrives within 30 s; a reply is duplicated when a
+message was processed twice (more stored turns than messages) or pushed twice (more pushes than outbox
+rows). The throughput ceiling is the highest open-loop arrival rate (fresh users, one message each) whose
+turn latency p95 stays under 1 s.
 
     .venvs/app/bin/python bench/load.py [--levels 10 50 100] [--duration 30] [--ceiling-rates 2 4 6 8 10 12 16]
+    .venvs/app/bin/python bench/load.py --workers 2 --rasa-replicas 2 --postgres \\
+        --redis-url redis://127.0.0.1:6379/0 --against-embedded     # production shape vs the embedded default
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import random
@@ -23,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -34,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from api.core.settings import Settings  # noqa: E402
 from knowledge_base.index import current_version  # noqa: E402
 from phrasebook import say  # noqa: E402
+from tests.support.databases import throwaway_postgres  # noqa: E402
 from tests.support.fake_cs import FakeCustomerService  # noqa: E402
 from tests.support.processes import AppServer, BotStack, latest_model, local_settings  # noqa: E402
 from tests.support.wechat_sim import ATTEMPT_TIMEOUT_S, RETRIES, WeChatPlatform  # noqa: E402
@@ -84,7 +90,14 @@ class Pushes:
         self.loop.call_soon_threadsafe(lambda: self.queue(openid).put_nowait(time.monotonic()))
 
 
-async def one_turn(http: httpx.AsyncClient, sim: WeChatPlatform, pushes: Pushes, openid: str, text: str) -> Turn:
+async def one_turn(
+    http: httpx.AsyncClient,
+    sim: WeChatPlatform,
+    pushes: Pushes,
+    openid: str,
+    text: str,
+    deadline_s: float = REPLY_DEADLINE_S,
+) -> Turn:
     inbox = pushes.queue(openid)
     while not inbox.empty():  # late parts of the previous answer
         inbox.get_nowait()
@@ -103,7 +116,7 @@ async def one_turn(http: httpx.AsyncClient, sim: WeChatPlatform, pushes: Pushes,
             limited = sim.reply_text(response, encrypted=False) == say("dialogue.rate_limited")
             return Turn(time.monotonic() - started, passive=True, retries=attempt, limited=limited)
         try:
-            pushed_at = await asyncio.wait_for(inbox.get(), REPLY_DEADLINE_S)
+            pushed_at = await asyncio.wait_for(inbox.get(), deadline_s)
         except TimeoutError:
             break
         return Turn(pushed_at - started, passive=False, retries=attempt)
@@ -189,16 +202,44 @@ class ProcessMeter:
         }
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (uvicorn's workers under its supervisor)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo += children.get(current, [])
+    return tree
+
+
 def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of the process tree's live members."""
+    total = 0.0
+    for member in _tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _rss_bytes(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
+    total = 0
+    for member in _tree(pid):
+        try:
+            lines = Path(f"/proc/{member}/status").read_text().splitlines()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) * 1024 for line in lines if line.startswith("VmRSS:")), 0)
+    return total
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -243,7 +284,42 @@ def machine_facts() -> str:
     )
 
 
-async def bench(args: argparse.Namespace) -> None:
+@dataclass
+class Config:
+    """How the product is run: app workers, Rasa replicas, and where their shared state lives."""
+
+    name: str
+    workers: int
+    rasa_replicas: int
+    postgres: bool  # a throw-away PostgreSQL database on 127.0.0.1:5432 (else SQLite in the run's directory)
+    redis_url: str  # "" : rate limits and signals in each process
+
+    def describe(self) -> str:
+        database = "PostgreSQL" if self.postgres else "SQLite"
+        shared = f", Redis {self.redis_url}" if self.redis_url else ""
+        return f"{self.workers} app worker(s), {self.rasa_replicas} Rasa replica(s), {database}{shared}"
+
+
+EMBEDDED = Config("embedded default", workers=1, rasa_replicas=1, postgres=False, redis_url="")
+
+
+def configs(args: argparse.Namespace) -> list[Config]:
+    chosen = Config("this configuration", args.workers, args.rasa_replicas, args.postgres, args.redis_url)
+    return [EMBEDDED, chosen] if args.against_embedded else [chosen]
+
+
+@contextlib.contextmanager
+def database_for(config: Config, var_dir: Path) -> Iterator[str]:
+    if not config.postgres:
+        yield f"sqlite:///{var_dir / 'laborbot.db'}"
+        return
+    with throwaway_postgres("laborbot_bench") as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def product(config: Config, pushes: Pushes, args: argparse.Namespace):
+    """The product's processes in ``config``, with a fake customer-service API: (app, bot, fake)."""
     model = latest_model()
     if model is None:
         sys.exit("no trained model in models/: run `laborbot train` first")
@@ -251,51 +327,62 @@ async def bench(args: argparse.Namespace) -> None:
     if current_version(index_dir) is None:
         sys.exit(f"no knowledge-base index in {index_dir}: run `laborbot kb build` first")
     var_dir = Path(tempfile.mkdtemp(prefix="laborbot-load-"))
-    pushes = Pushes(asyncio.get_running_loop())
     fake = FakeCustomerService(APPID, SECRET, on_push=pushes.record).start()
-    settings = local_settings(
-        var_dir,
-        index_dir,
-        rasa_replicas=Settings().rasa_replicas,  # LABORBOT_RASA_REPLICAS, as `laborbot run --rasa-replicas`
-        wechat_token=TOKEN,
-        wechat_appid=APPID,
-        wechat_app_secret=SECRET,
-        wechat_api_base=fake.url,
-        chat_rate_limit_per_min=args.rate_limit,
-    )
+    with database_for(config, var_dir) as database_url:
+        settings = local_settings(
+            var_dir,
+            index_dir,
+            rasa_replicas=config.rasa_replicas,
+            workers=config.workers,
+            database_url=database_url,
+            redis_url=config.redis_url,
+            wechat_token=TOKEN,
+            wechat_appid=APPID,
+            wechat_app_secret=SECRET,
+            wechat_api_base=fake.url,
+            chat_rate_limit_per_min=args.rate_limit,
+        )
+        print(f"\n=== {config.name}: {config.describe()}")
+        print(f"model: {model.name}; index: {index_dir / current_version(index_dir)}; all on 127.0.0.1; {var_dir}")
+        bot = BotStack(settings, model).start()
+        app = AppServer(settings, healthy=True).start()  # the index loaded, Rasa ready: every turn is a real one
+        try:
+            for i in range(4 * config.workers):  # first turns load lazily initialised parts, in every worker:
+                warm = WeChatPlatform(app.url, TOKEN)  # a new connection each time lands on any worker
+                await asyncio.to_thread(warm.deliver, warm.text(f"oBench_warmup{i}", QUESTIONS[i % len(QUESTIONS)]))
+                warm.close()
+            yield app, bot, fake
+        finally:
+            app.stop()
+            bot.stop()
+            fake.stop()
+
+
+async def bench(args: argparse.Namespace) -> None:
     print(machine_facts())
-    print(
-        f"model: {model.name}; index: {index_dir / current_version(index_dir)}; app, Rasa "
-        f"({settings.rasa_replicas} replica(s)) and the action server on 127.0.0.1; SQLite in {var_dir}"
-    )
     print(__doc__.split("\n\n")[1])
-    bot = BotStack(settings, model).start()
-    app = AppServer(settings, healthy=True).start()  # the index loaded, Rasa ready: every turn is a real one
-    try:
-        warm = WeChatPlatform(app.url, TOKEN)
-        for question in QUESTIONS[:3]:  # first turns load lazily initialised parts
-            await asyncio.to_thread(warm.deliver, warm.text("oBench_warmup", question))
-        warm.close()
-        meter_pids = {"app": app.process.popen.pid, **bot.pids()}
-        rows = []
-        for users in args.levels:
-            meter = ProcessMeter(meter_pids)
-            sampler = asyncio.create_task(meter.sample())
-            run = await closed_loop(app.url, pushes, users, args.duration, f"u{users}")
-            sampler.cancel()
-            await asyncio.sleep(2.0)  # late pushes count as duplicates if any
-            rows.append((users, summary(run), duplicates(app, fake, run), meter.report()))
-            print_level(*rows[-1])
-        print_table(rows)
-        if args.ceiling_rates:
-            await ceiling(app, fake, pushes, args)
-    finally:
-        app.stop()
-        bot.stop()
-        fake.stop()
+    pushes = Pushes(asyncio.get_running_loop())
+    results = []
+    for config in configs(args):
+        async with product(config, pushes, args) as (app, bot, fake):
+            meter_pids = {"app": app.process.popen.pid, **bot.pids()}
+            rows = []
+            for users in args.levels:
+                meter = ProcessMeter(meter_pids)
+                sampler = asyncio.create_task(meter.sample())
+                run = await closed_loop(app.url, pushes, users, args.duration, f"u{users}")
+                sampler.cancel()
+                await asyncio.sleep(2.0)  # late pushes count as duplicates if any
+                rows.append((users, summary(run), duplicates(app, fake, run), meter.report()))
+                print_level(*rows[-1])
+            print_table(rows)
+            best = await ceiling(app, fake, pushes, args) if args.ceiling_rates else None
+            results.append((config, rows, best))
+    if len(results) > 1:
+        print_comparison(results)
 
 
-async def ceiling(app: AppServer, fake: FakeCustomerService, pushes: Pushes, args: argparse.Namespace) -> None:
+async def ceiling(app: AppServer, fake: FakeCustomerService, pushes: Pushes, args: argparse.Namespace) -> float | None:
     print("\nthroughput ceiling (open loop, one message per fresh user):")
     print(f"{'rate/s':>7} {'msgs':>5} {'p50 s':>7} {'p95 s':>7} {'done/s':>7} {'lost':>5} {'dup':>4}")
     best = None
@@ -313,6 +400,19 @@ async def ceiling(app: AppServer, fake: FakeCustomerService, pushes: Pushes, arg
             break
         best = rate
     print(f"ceiling: {best if best is not None else '< ' + str(args.ceiling_rates[0])} msgs/s with p95 < 1 s")
+    return best
+
+
+def print_comparison(results: list) -> None:
+    """The configurations side by side, measured one after the other in this run."""
+    levels = [users for users, *_ in results[0][1]]
+    head = " | ".join(f"p50 / p95 at {u} users" for u in levels)
+    print(f"\n| configuration | {head} | ceiling (p95 < 1 s) | lost / dup |")
+    print("|" + "---|" * (len(levels) + 3))
+    for config, rows, best in results:
+        cells = " | ".join(f"{s['p50']:.3f} / {s['p95']:.3f} s" for _u, s, _d, _m in rows)
+        lost, dup = sum(s["lost"] for _u, s, _d, _m in rows), sum(d for _u, _s, d, _m in rows)
+        print(f"| {config.describe()} | {cells} | {best if best is not None else '–'} msgs/s | {lost} / {dup} |")
 
 
 def print_level(users: int, s: dict, dup: int, usage: dict) -> None:
@@ -346,6 +446,14 @@ def main() -> None:
     parser.add_argument("--ceiling-rates", type=float, nargs="*", default=[2, 4, 6, 8, 10, 12, 16])
     parser.add_argument("--ceiling-step", type=float, default=10.0, help="seconds per rate")
     parser.add_argument("--rate-limit", type=int, default=10, help="messages per user per minute")
+    defaults = Settings()
+    parser.add_argument("--workers", type=int, default=defaults.workers, help="app worker processes")
+    parser.add_argument("--rasa-replicas", type=int, default=defaults.rasa_replicas)
+    parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL database, not SQLite")
+    parser.add_argument("--redis-url", default=defaults.redis_url, help="e.g. redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--against-embedded", action="store_true", help="first measure the embedded default, in the same run"
+    )
     args = parser.parse_args()
     random.seed(20241124)
     asyncio.run(bench(args))

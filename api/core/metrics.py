@@ -1,15 +1,21 @@
 """What operators watch, in Prometheus' format (prometheus-client): how long turns and their stages take,
 what was escalated and why, what the bot answered. One registry per app, so two apps in one process (tests)
 never share counts. The state of the queues (outbox, lawyers' queue, index) is read when scraped, by a
-collector the app registers (api/ops/state_metrics.py)."""
+collector the app registers (api/ops/state_metrics.py).
+
+Several app workers behind one port (`laborbot run --workers N`) share their counts through
+prometheus-client's multiprocess mode: the launcher sets PROMETHEUS_MULTIPROC_DIR, each worker writes its
+values there, and whichever worker is scraped adds up all of them."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 # Turns take from a few milliseconds (a fixed answer) to WeChat's 5-second window and beyond (a slow Rasa).
@@ -22,7 +28,10 @@ class Metrics:
     content_type = CONTENT_TYPE_LATEST
 
     def __init__(self) -> None:
+        if shared_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            os.makedirs(shared_dir, exist_ok=True)  # emptied by whoever started the workers
         self.registry = CollectorRegistry()
+        self._collectors: list[Collector] = []  # read when scraped (the queues' state)
         self.turn_seconds = Histogram(
             "laborbot_turn_seconds",
             "A worker message from arrival to the stored reply, by channel",
@@ -64,6 +73,14 @@ class Metrics:
 
     def register(self, collector: Collector) -> None:
         self.registry.register(collector)
+        self._collectors.append(collector)
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        shared_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if not shared_dir:
+            return generate_latest(self.registry)
+        every_worker = CollectorRegistry()
+        MultiProcessCollector(every_worker, path=shared_dir)
+        for collector in self._collectors:
+            every_worker.register(collector)
+        return generate_latest(every_worker)

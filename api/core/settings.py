@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # tracker and lock live there with the embedded SQLite); parses go to any. With PostgreSQL trackers and
     # Redis locks (deploy/k8s) any replica can serve any turn.
     rasa_replicas: int = Field(default=1, ge=1, le=16)
+    # App worker processes behind the one port; more than one needs what they share: PostgreSQL is
+    # recommended (SQLite serialises their writes) and LABORBOT_REDIS_URL (rate limits, live replies, signals).
+    workers: int = Field(default=1, ge=1, le=32)
     rasa_timeout_s: float = 10.0
     action_server_port: int = 5055
 

@@ -6,6 +6,7 @@ Each process writes its own log under var/log; Ctrl-C (or SIGTERM) stops every p
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy import make_url
 
 from api.core.settings import PROJECT_ROOT, Settings
 from api.ops.paths import RASA_PYTHON
@@ -81,17 +83,27 @@ def services(settings: Settings, model: Path, root: Path = PROJECT_ROOT) -> list
                 str(settings.port),
                 "--log-level",
                 "info",
+                "--workers",
+                str(settings.workers),
             ],
-            common,
+            {**common, **_shared_metrics(settings)},
         ),
     ]
 
 
+def _shared_metrics(settings: Settings) -> dict[str, str]:
+    """Several app workers add up their Prometheus counts in one directory (api/core/metrics.py)."""
+    return {"PROMETHEUS_MULTIPROC_DIR": str(settings.var_dir / "metrics")} if settings.workers > 1 else {}
+
+
 def rasa_service(settings: Settings, model: Path, common: dict[str, str], replica: int) -> Service:
-    """Rasa replica ``replica`` (0-based): its own port and, with the embedded SQLite, its own tracker file
-    (the app keeps each conversation on one replica)."""
+    """Rasa replica ``replica`` (0-based) on its own port. With PostgreSQL and Redis configured, every replica
+    keeps trackers in that database and takes Redis locks (deploy/k8s/rasa-endpoints.yml, as deployed), so
+    any replica can serve any conversation; otherwise each has its own SQLite tracker file (the app keeps
+    each conversation on one replica)."""
     port = httpx.URL(settings.rasa_urls[replica]).port or 5005
     suffix = "" if replica == 0 else f"-{replica + 1}"
+    endpoints, stores = _rasa_stores(settings, suffix)
     return Service(
         f"rasa{suffix}",
         [
@@ -107,17 +119,35 @@ def rasa_service(settings: Settings, model: Path, common: dict[str, str], replic
             "--model",
             str(model),
             "--endpoints",
-            "bot/endpoints.yml",
+            endpoints,
             "--credentials",
             "bot/credentials.yml",
         ],
         {
             **common,
+            **stores,
             "LABORBOT_RASA_TOKEN": settings.resolved_rasa_token(),
-            "RASA_TRACKER_DB": str(settings.var_dir / f"rasa_tracker{suffix}.db"),
             "ACTION_SERVER_URL": f"http://{settings.host}:{settings.action_server_port}/webhook",
         },
     )
+
+
+def _rasa_stores(settings: Settings, suffix: str) -> tuple[str, dict[str, str]]:
+    """Rasa's endpoints file and the variables it reads."""
+    database = make_url(settings.sqlalchemy_url)
+    if not (database.get_backend_name() == "postgresql" and settings.redis_url):
+        return "bot/endpoints.yml", {"RASA_TRACKER_DB": str(settings.var_dir / f"rasa_tracker{suffix}.db")}
+    redis = make_url(settings.redis_url)
+    return "deploy/k8s/rasa-endpoints.yml", {
+        "RASA_DB_HOST": database.host or "127.0.0.1",
+        "RASA_DB_PORT": str(database.port or 5432),
+        "RASA_DB_NAME": database.database or "postgres",
+        "RASA_DB_USER": database.username or "postgres",
+        "RASA_DB_PASSWORD": database.password or "",
+        "RASA_REDIS_HOST": redis.host or "127.0.0.1",
+        "RASA_REDIS_PORT": str(redis.port or 6379),
+        "RASA_REDIS_DB": str(int(redis.database or 0) + 1),  # beside the app's keys, not among them
+    }
 
 
 class Supervisor:
@@ -125,21 +155,33 @@ class Supervisor:
         self.settings = settings
         self.root = root
         self.procs: dict[str, subprocess.Popen] = {}
+        self.model: Path | None = None
 
     def start(self, model: Path, only: set[str] | None = None) -> None:
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        metrics_dir = self.settings.var_dir / "metrics"  # counts of an earlier run are not this run's
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True, exist_ok=True)
+        self.model = model
         for service in services(self.settings, model, self.root):
-            if only is not None and service.name not in only:
-                continue
-            log = open(self.settings.log_dir / f"{service.name}.log", "a", encoding="utf-8")
-            self.procs[service.name] = subprocess.Popen(
-                service.cmd,
-                cwd=self.root,
-                env=service.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C reaches us once; we stop the children in order
-            )
+            if only is None or service.name in only:
+                self._spawn(service)
+
+    def restart(self, name: str) -> None:
+        """Start a service again after it died (the app's own workers are restarted by uvicorn)."""
+        service = next(s for s in services(self.settings, self.model, self.root) if s.name == name)
+        self._spawn(service)
+
+    def _spawn(self, service: Service) -> None:
+        log = open(self.settings.log_dir / f"{service.name}.log", "a", encoding="utf-8")
+        self.procs[service.name] = subprocess.Popen(
+            service.cmd,
+            cwd=self.root,
+            env=service.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us once; we stop the children in order
+        )
 
     def wait_healthy(self, timeout_s: float = 300.0) -> bool:
         return self.wait_for(f"http://{self.settings.host}:{self.settings.port}/healthz", timeout_s)
@@ -189,3 +231,19 @@ class Supervisor:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+
+
+class RestartBudget:
+    """At most ``times`` restarts of one service within ``window_s``: a service that keeps dying (a broken
+    model, a port taken) stops the product instead of restarting forever."""
+
+    def __init__(self, times: int = 5, window_s: float = 300.0) -> None:
+        self.times = times
+        self.window_s = window_s
+        self._restarts: dict[str, list[float]] = {}
+
+    def allow(self, name: str) -> bool:
+        now = time.monotonic()
+        recent = [t for t in self._restarts.get(name, []) if now - t < self.window_s]
+        self._restarts[name] = recent + [now]
+        return len(recent) < self.times

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.core.settings import Settings
 from api.nlu.client import RasaClient, RasaUnavailable
-from api.ops.launcher import free_port, services
+from api.ops.launcher import RestartBudget, free_port, services
 from tests.support.processes import free_port_run
 from tests.support.threaded import ThreadedServer
 
@@ -122,3 +122,36 @@ def test_the_launcher_starts_one_rasa_per_replica_with_its_own_port_and_tracker(
     ports = [int(s.cmd[s.cmd.index("--port") + 1]) for s in rasa]
     assert ports == [ports[0], ports[0] + 1, ports[0] + 2] and settings.rasa_urls[2].endswith(str(ports[2]))
     assert len({s.env["RASA_TRACKER_DB"] for s in rasa}) == 3
+
+
+def test_on_postgresql_and_redis_every_replica_uses_the_production_stores(tmp_path):
+    settings = Settings(
+        var_dir=tmp_path,
+        rasa_replicas=2,
+        workers=3,
+        database_url="postgresql+psycopg://laborbot:secret@db.internal:5433/laborbot",
+        redis_url="redis://cache.internal:6380/2",
+    )
+    by_name = {s.name: s for s in services(settings, Path("model.tar.gz"))}
+    for name in ("rasa", "rasa-2"):
+        service = by_name[name]
+        assert service.cmd[service.cmd.index("--endpoints") + 1] == "deploy/k8s/rasa-endpoints.yml"
+        assert {k: v for k, v in service.env.items() if k.startswith(("RASA_DB", "RASA_REDIS"))} == {
+            "RASA_DB_HOST": "db.internal",
+            "RASA_DB_PORT": "5433",
+            "RASA_DB_NAME": "laborbot",
+            "RASA_DB_USER": "laborbot",
+            "RASA_DB_PASSWORD": "secret",
+            "RASA_REDIS_HOST": "cache.internal",
+            "RASA_REDIS_PORT": "6380",
+            "RASA_REDIS_DB": "3",  # beside the app's keys
+        }
+    app = by_name["app"]
+    assert app.cmd[app.cmd.index("--workers") + 1] == "3"
+    assert app.env["PROMETHEUS_MULTIPROC_DIR"] == str(tmp_path / "metrics")  # the workers add up their counts
+
+
+def test_a_service_that_keeps_dying_is_not_restarted_forever():
+    budget = RestartBudget(times=3, window_s=60)
+    assert [budget.allow("rasa-2") for _ in range(4)] == [True, True, True, False]
+    assert budget.allow("actions")  # counted per service
