@@ -13,12 +13,12 @@ from sqlalchemy import update
 from api.channels.wechat import channel as channel_module
 from api.channels.wechat.models import WechatInbound, WechatOutbox, utcnow
 from api.channels.wechat.store import WechatStore
-from tests.channels.conftest import AES_KEY, APPID, TOKEN, wechat_settings
-from tests.channels.test_wechat_turns import all_sent, outbox
+from tests.channels.conftest import wechat_settings
+from tests.channels.test_wechat_turns import all_sent, outbox, sim
 from tests.support.app import running_app
 from tests.support.fake_rasa import FakeRasa
 from tests.support.wait import wait_until
-from tests.support.wechat_sim import WeChatPlatform, new_openid
+from tests.support.wechat_sim import new_openid
 
 
 def test_a_message_is_claimed_by_one_worker_and_a_cut_short_turn_is_taken_over_once(sessions):
@@ -123,8 +123,7 @@ def test_a_retry_reaching_another_worker_gets_the_passive_answer_of_the_running_
     first, second, rasa = two_workers(tmp_path, fake_cs, knowledge, turn_delay_s=1.0, wechat_reply_budget_s=4.0)
     with first as (client_a, app), second as (client_b, _):
         user = new_openid("two-workers")
-        a = WeChatPlatform(str(client_a.base_url), TOKEN, AES_KEY, APPID, http=client_a)
-        b = WeChatPlatform(str(client_b.base_url), TOKEN, AES_KEY, APPID, http=client_b)
+        a, b = sim(client_a), sim(client_b)
         body = a.text(user, "公司连续两个月没发工资了，我该怎么办")
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             original = pool.submit(a.post, body)
@@ -142,8 +141,7 @@ def test_when_the_turn_is_too_slow_the_answer_is_pushed_once_whichever_worker_th
     first, second, rasa = two_workers(tmp_path, fake_cs, knowledge, turn_delay_s=2.0, wechat_reply_budget_s=0.5)
     with first as (client_a, app), second as (client_b, _):
         user = new_openid("slow-two")
-        a = WeChatPlatform(str(client_a.base_url), TOKEN, AES_KEY, APPID, http=client_a)
-        b = WeChatPlatform(str(client_b.base_url), TOKEN, AES_KEY, APPID, http=client_b)
+        a, b = sim(client_a), sim(client_b)
         body = a.text(user, "公司连续两个月没发工资了，我该怎么办")
         assert a.post(body).text == "success"
         assert b.post(body).text == "success"

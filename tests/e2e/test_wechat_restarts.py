@@ -8,20 +8,12 @@ from __future__ import annotations
 import pytest
 
 from tests.channels.conftest import AES_KEY, APP_SECRET, APPID, TOKEN
-from tests.support.fake_cs import FakeCustomerService
 from tests.support.processes import AppServer, BotStack, latest_model, local_settings
 from tests.support.wait import wait_until
 from tests.support.wechat_sim import WeChatPlatform, new_openid
 
 pytestmark = pytest.mark.slow
 QUESTION = "加班费怎么算"
-
-
-@pytest.fixture
-def fake_cs():
-    server = FakeCustomerService(APPID, APP_SECRET).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

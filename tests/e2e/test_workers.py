@@ -18,7 +18,6 @@ import pytest
 from tests.channels.conftest import AES_KEY, APP_SECRET, APPID, TOKEN
 from tests.e2e.test_wechat_restarts import settled, taken_in
 from tests.support.databases import throwaway_postgres
-from tests.support.fake_cs import FakeCustomerService
 from tests.support.processes import AppServer, BotStack, latest_model, local_settings
 from tests.support.wait import wait_until
 from tests.support.wechat_sim import WeChatPlatform, new_openid
@@ -26,13 +25,6 @@ from tests.support.wechat_sim import WeChatPlatform, new_openid
 pytestmark = pytest.mark.slow
 REDIS = "redis://127.0.0.1:6379/0"
 QUESTIONS = ("加班费怎么算", "公司拖欠工资怎么办", "试用期被辞退有补偿吗", "上班路上摔伤算工伤吗")
-
-
-@pytest.fixture
-def fake_cs():
-    server = FakeCustomerService(APPID, APP_SECRET).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
