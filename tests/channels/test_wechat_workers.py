@@ -120,7 +120,7 @@ def two_workers(tmp_path, fake_cs, knowledge, **overrides):
 
 
 def test_a_retry_reaching_another_worker_gets_the_passive_answer_of_the_running_turn(tmp_path, fake_cs, knowledge):
-    first, second, rasa = two_workers(tmp_path, fake_cs, knowledge, turn_delay_s=1.0, wechat_reply_budget_s=4.0)
+    first, second, rasa = two_workers(tmp_path, fake_cs, knowledge, turn_delay_s=1.0, wechat_reply_budget_s=8.0)
     with first as (client_a, app), second as (client_b, _):
         user = new_openid("two-workers")
         a, b = sim(client_a), sim(client_b)

@@ -42,8 +42,10 @@ class OutboxSender:
                 logger.exception("wechat outbox: drain failed")
                 wait_s = 5.0
             self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=wait_s)
+            try:  # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+                # arrives as the event is set, and the sender would then outlive the app's shutdown
+                async with asyncio.timeout(wait_s):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
 
