@@ -1,10 +1,11 @@
-"""What several app workers share beyond the database: signals through Redis (a live reply reaches the
+"""What several app workers share beyond the database: rate limits and signals through Redis (a live reply reaches the
 worker holding the visitor's stream; a new index version switches every worker), and the admin's index
 builds (one at a time across workers, the same progress on every worker, a build whose watcher died)."""
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from api.admin.models import IndexJob
 from api.channels.webchat.history import CHANNEL as WEB
 from api.conversation.models import utcnow
 from api.conversation.outgoing import Outgoing
+from api.core.ratelimit import RateLimits
 from api.core.settings import Settings
 from api.core.signals import Signals
 from api.users.models import Role, User
@@ -54,6 +56,15 @@ def test_without_redis_a_signal_stays_in_this_process():
         return heard
 
     assert asyncio.run(scenario()) == [{"user": "u1", "event": {}}]
+
+
+def test_rate_limits_count_every_workers_messages_through_redis():
+    first, second = (RateLimits(Settings(redis_url=REDIS)) for _ in range(2))
+    sender = f"openid-{secrets.token_hex(6)}"
+    assert [first.allow("wechat", sender, per_minute=3) for _ in range(2)] == [True, True]
+    assert second.allow("wechat", sender, per_minute=3)  # the third message, on the other worker
+    assert not first.allow("wechat", sender, per_minute=3)
+    assert not second.allow("wechat", sender, per_minute=3)
 
 
 def test_a_reply_reaches_the_live_stream_another_worker_holds(tmp_path, fake_rasa, knowledge):
