@@ -37,7 +37,6 @@ from bench.load import (  # noqa: E402
     Config,
     Pushes,
     Run,
-    _tree,
     duplicates,
     machine_facts,
     one_turn,
@@ -78,26 +77,18 @@ async def chaos(args: argparse.Namespace) -> None:
 
 async def kill_and_restart(app, bot, at_s: float) -> dict:
     await asyncio.sleep(at_s)
-    workers = [pid for pid in _tree(app.process.popen.pid) if b"spawn_main" in _cmdline(pid)]
+    workers = app.worker_pids()
     victim_worker = workers[0]
     os.kill(victim_worker, signal.SIGKILL)
     replica = [p for p in bot.processes if p.service.name.startswith("rasa")][-1]
     replica.kill()
-    killed_at = time.monotonic()
     replica.start()
     name = replica.service.name
     print(f"killed app worker {victim_worker} and {name} at {at_s:.0f} s; {name} started again")
     back = await asyncio.to_thread(_wait_replica, bot, replica)
     workers_back = await asyncio.to_thread(_wait_workers, app, len(workers))
     print(f"{name} serving again after {back:.1f} s; {len(workers)} app workers again after {workers_back:.1f} s")
-    return {"at_s": at_s, "rasa_back_s": back, "worker_back_s": workers_back, "killed_at": killed_at}
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
+    return {"at_s": at_s, "rasa_back_s": back, "worker_back_s": workers_back}
 
 
 def _wait_replica(bot, replica) -> float:
@@ -111,7 +102,7 @@ def _wait_replica(bot, replica) -> float:
 
 def _wait_workers(app, count: int) -> float:
     started = time.monotonic()
-    while sum(b"spawn_main" in _cmdline(pid) for pid in _tree(app.process.popen.pid)) < count:
+    while len(app.worker_pids()) < count:
         time.sleep(0.2)
     return time.monotonic() - started
 

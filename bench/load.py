@@ -41,7 +41,7 @@ from knowledge_base.index import current_version  # noqa: E402
 from phrasebook import say  # noqa: E402
 from tests.support.databases import throwaway_postgres  # noqa: E402
 from tests.support.fake_cs import FakeCustomerService  # noqa: E402
-from tests.support.processes import AppServer, BotStack, latest_model, local_settings  # noqa: E402
+from tests.support.processes import AppServer, BotStack, latest_model, local_settings, process_tree  # noqa: E402
 from tests.support.wechat_sim import ATTEMPT_TIMEOUT_S, RETRIES, WeChatPlatform  # noqa: E402
 
 TOKEN, APPID, SECRET = "benchToken", "wxbench0000000001", "bench-secret"
@@ -202,27 +202,10 @@ class ProcessMeter:
         }
 
 
-def _tree(pid: int) -> list[int]:
-    """The process and its descendants (uvicorn's workers under its supervisor)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo += children.get(current, [])
-    return tree
-
-
 def _cpu_s(pid: int) -> float:
     """CPU seconds of the process tree's live members."""
     total = 0.0
-    for member in _tree(pid):
+    for member in process_tree(pid):
         try:
             fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # ended meanwhile
@@ -233,7 +216,7 @@ def _cpu_s(pid: int) -> float:
 
 def _rss_bytes(pid: int) -> int:
     total = 0
-    for member in _tree(pid):
+    for member in process_tree(pid):
         try:
             lines = Path(f"/proc/{member}/status").read_text().splitlines()
         except OSError:

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from api.admin.topics import UNCLASSIFIED, inquiries_query
 from api.cases.models import Case
-from api.cases.queries import as_utc
 from api.conversation.models import ConversationMessage, Feedback
+from api.core.db import as_utc
 
 TOP_TOPICS = 7  # the rest of the topics are summed as "其他" in the daily chart
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from api.admin import audit
 from api.admin.models import IndexJob
+from api.core.db import as_utc
 from api.core.settings import PROJECT_ROOT, Settings
 from api.core.signals import Signals
 from api.users.models import User
@@ -55,7 +56,7 @@ def as_dict(job: IndexJob) -> dict:
     stage = str(progress.get("stage", ""))
     low, high = next((v for k, v in STAGE_SHARE.items() if stage.startswith(k)), (0, 0))
     share = min(1.0, progress.get("done", 0) / max(progress.get("total", 1), 1))
-    started = _aware(job.started_at)
+    started = as_utc(job.started_at)
     return {
         "id": job.id,
         "state": job.state,
@@ -151,7 +152,7 @@ class IndexJobs:
         build_s = round(time.perf_counter() - started, 2)
         with self._sessions() as db:
             job = db.get(IndexJob, job_id)
-            before, actor_id = job.version_before, job.actor_id
+            before, actor_id, log_file = job.version_before, job.actor_id, Path(job.log_file)
         after = kb_index.current_version(self.settings.index_dir)
         if code == 0 and after and after != before:
             swap_started = time.perf_counter()
@@ -164,7 +165,7 @@ class IndexJobs:
                 actor_id, "build_done", f"索引重建任务 #{job_id}", version=after, build_s=build_s, swap_s=swap_s
             )
         else:
-            message = self._failure(code, Path(self._log_file(job_id))) + f" 仍在使用原版本 {before or '（无）'}。"
+            message = self._failure(code, log_file) + f" 仍在使用原版本 {before or '（无）'}。"
             self._finish(job_id, "failed", message, build_s, None, None)
             self._audit(actor_id, "build_failed", f"索引重建任务 #{job_id}", code=code, message=message)
 
@@ -240,10 +241,6 @@ class IndexJobs:
             )
             db.commit()
 
-    def _log_file(self, job_id: int) -> str:
-        with self._sessions() as db:
-            return db.get(IndexJob, job_id).log_file
-
     def _env(self) -> dict[str, str]:
         """The build reads exactly the app's sources and writes the app's index, whatever the environment says."""
         s = self.settings
@@ -284,10 +281,6 @@ def _progress(progress_file: Path) -> dict:
 
 def _lease() -> datetime:
     return datetime.now(timezone.utc) + timedelta(seconds=WATCH_LEASE_S)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _now() -> float:

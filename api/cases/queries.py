@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -12,13 +10,6 @@ from api.cases.summary import extractive_summary
 from api.conversation.models import ConversationMessage
 
 PRE_CASE_CONTEXT = 30  # messages before the handoff that a new case takes into its transcript
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=timezone.utc)
 
 
 def active_case(db: Session, channel: str, user_id: str) -> Case | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from api.cases.models import Case
-from api.cases.queries import as_utc
+from api.core.db import as_utc
 
 SLA = {"urgent": timedelta(minutes=15), "high": timedelta(hours=2), "normal": timedelta(hours=24)}
 WARN_SHARE = 0.25

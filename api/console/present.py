@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from api.cases.queries import as_utc
 from api.cases.sla import duration_text
+from api.core.db import as_utc
 from api.triage.table import load_table
 
 BEIJING = timezone(timedelta(hours=8))

@@ -91,9 +91,13 @@ def services(settings: Settings, model: Path, root: Path = PROJECT_ROOT) -> list
     ]
 
 
+def metrics_dir(settings: Settings) -> Path:
+    """Where several app workers add up their Prometheus counts (api/core/metrics.py)."""
+    return settings.var_dir / "metrics"
+
+
 def _shared_metrics(settings: Settings) -> dict[str, str]:
-    """Several app workers add up their Prometheus counts in one directory (api/core/metrics.py)."""
-    return {"PROMETHEUS_MULTIPROC_DIR": str(settings.var_dir / "metrics")} if settings.workers > 1 else {}
+    return {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings))} if settings.workers > 1 else {}
 
 
 def rasa_service(settings: Settings, model: Path, common: dict[str, str], replica: int) -> Service:
@@ -159,9 +163,9 @@ class Supervisor:
 
     def start(self, model: Path, only: set[str] | None = None) -> None:
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
-        metrics_dir = self.settings.var_dir / "metrics"  # counts of an earlier run are not this run's
-        shutil.rmtree(metrics_dir, ignore_errors=True)
-        metrics_dir.mkdir(parents=True, exist_ok=True)
+        counts = metrics_dir(self.settings)  # counts of an earlier run are not this run's
+        shutil.rmtree(counts, ignore_errors=True)
+        counts.mkdir(parents=True, exist_ok=True)
         self.model = model
         for service in services(self.settings, model, self.root):
             if only is None or service.name in only:

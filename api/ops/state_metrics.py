@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.cases.models import ACTIVE_STATUSES, Case
-from api.cases.queries import as_utc
 from api.cases.sla import SLA
 from api.channels.wechat.models import WechatOutbox
 from api.conversation.models import UnansweredQuestion
+from api.core.db import as_utc
 
 
 class ProductState(Collector):

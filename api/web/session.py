@@ -19,7 +19,7 @@ from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
 
-from api.cases.queries import as_utc
+from api.core.db import as_utc
 from api.core.settings import Settings
 from api.users.models import StaffSession
 

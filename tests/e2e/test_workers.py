@@ -10,7 +10,6 @@ import concurrent.futures
 import os
 import re
 import signal
-from pathlib import Path
 
 import httpx
 import pytest
@@ -55,20 +54,6 @@ def product(tmp_path, real_index, fake_cs):
             bot.stop()
 
 
-def workers_of(app: AppServer) -> list[int]:
-    """The uvicorn worker processes under the app's supervisor."""
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except (OSError, ValueError):
-            continue
-        if parent == app.process.popen.pid and b"spawn_main" in cmdline:
-            pids.append(int(stat.parent.name))
-    return pids
-
-
 def ask_all(platform: WeChatPlatform, users: list[str]) -> None:
     """Every user sends one message at the same time, each on its own connection."""
 
@@ -86,7 +71,7 @@ def ask_all(platform: WeChatPlatform, users: list[str]) -> None:
 
 def test_two_workers_take_each_message_once_and_survive_one_of_them_dying(product, fake_cs):
     app, platform = product
-    assert len(workers_of(app)) == 2
+    assert len(app.worker_pids()) == 2
 
     users = [new_openid(f"pair{i}") for i in range(12)]
     ask_all(platform, users)
@@ -97,8 +82,8 @@ def test_two_workers_take_each_message_once_and_survive_one_of_them_dying(produc
 
     victims = [new_openid(f"cut{i}") for i in range(6)]
     ask_all(platform, victims)
-    os.kill(workers_of(app)[0], signal.SIGKILL)  # milliseconds after the acknowledgements: turns are running
-    wait_until(lambda: len(workers_of(app)) == 2, 60, what="uvicorn to start the worker again")
+    os.kill(app.worker_pids()[0], signal.SIGKILL)  # milliseconds after the acknowledgements: turns are running
+    wait_until(lambda: len(app.worker_pids()) == 2, 60, what="uvicorn to start the worker again")
     for user in victims:
         wait_until(lambda user=user: settled(app, user), 90, what=f"the answer to {user} after the crash")
         assert len(taken_in(app, user)) == 1  # taken in once, answered once

@@ -51,6 +51,30 @@ def _free(port: int) -> bool:
         return True
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (uvicorn's workers under its supervisor), from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo += children.get(current, [])
+    return tree
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""
+
+
 class Process:
     def __init__(self, service: Service, log_path: Path) -> None:
         self.service = service
@@ -127,6 +151,10 @@ class AppServer:
             return httpx.get(f"{self.url}/healthz", timeout=2).status_code in ((200,) if self.healthy else (200, 503))
         except httpx.HTTPError:
             return False
+
+    def worker_pids(self) -> list[int]:
+        """The uvicorn worker processes serving the app (spawned by its supervisor with `--workers N`)."""
+        return [pid for pid in process_tree(self.process.popen.pid) if b"spawn_main" in _cmdline(pid)]
 
     def rows(self, sql: str, **params) -> list[tuple]:
         with self.engine.connect() as conn:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from api.channels.wechat.models import WechatInbound, WechatOutbox, utcnow
+from api.core.db import as_utc
 
 SENDING_LEASE_S = 60.0  # a worker that died while sending: the message is sent again after this
 
@@ -187,7 +188,7 @@ class WechatStore:
                 .order_by(WechatOutbox.claimed_until)
                 .limit(1)
             )
-        moments = [_aware(m) for m in (pending, sending) if m is not None]
+        moments = [as_utc(m) for m in (pending, sending) if m is not None]
         return min(moments) if moments else None
 
     def mark_sent(self, outbox_id: int) -> None:
@@ -212,11 +213,6 @@ class WechatStore:
 
 def _in(seconds: float) -> datetime:
     return utcnow() + timedelta(seconds=seconds)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes (stored in UTC), PostgreSQL aware ones."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _outbox_rows(openid: str, texts: Sequence[str], source: str) -> list[WechatOutbox]:
