@@ -50,7 +50,6 @@ async def start_channels(app: FastAPI) -> None:
         sender,
         app.state.limits,
         settings.chat_rate_limit_per_min,
-        settings.wechat_reply_budget_s,
         settings.max_message_chars,
     )
     app.state.wechat_client = client

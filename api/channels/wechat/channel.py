@@ -58,7 +58,6 @@ class WechatChannel:
         sender: OutboxSender,
         limits: RateLimits,
         per_minute: int,
-        budget_s: float,
         max_chars: int,
     ) -> None:
         self.conversation = conversation
@@ -66,7 +65,6 @@ class WechatChannel:
         self.sender = sender
         self.limits = limits
         self.per_minute = per_minute
-        self.budget_s = budget_s
         self.max_chars = max_chars
         self._turns: dict[str, _Turn] = {}
         self._recovering: set[str] = set()  # keys of cut-short turns this worker took over

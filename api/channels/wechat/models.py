@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from api.conversation.models import utcnow
 from api.core.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class WechatInbound(Base):
