@@ -79,8 +79,11 @@ def compose(
     city = _other_city(entities)
     second = _second_question(retriever, text, intent, intent_confidence, result.cards)
     best = result.cards[0] if result.cards else None
+    decided = _decided_by_facts(result.cards, facts, text)
     if best is not None and second is not None:
         answer = _two_cards(retriever, best, second, facts, city, result)
+    elif decided is not None:
+        answer = _one_card(retriever, decided, facts, city, result, certain=True)
     elif best is not None and best.probability >= PROBABLE_P:
         answer = _one_card(retriever, best, facts, city, result)
     elif intent == OUT_OF_SCOPE and not _speaks_of_work(retriever, text):
@@ -97,18 +100,36 @@ def compose(
     return answer
 
 
+def _decided_by_facts(cards: list[CardHit], facts: question_facts.QuestionFacts, text: str) -> CardHit | None:
+    """The closest card whose rule the worker's own facts settle (a stated disability grade asked about for
+    what it brings), when the matcher alone is not certain: the question is then answered for those facts."""
+    if cards and cards[0].probability >= ANSWER_P:
+        return None
+    return next(
+        (h for h in cards if h.probability >= OPTION_P and question_facts.decides(h.card.facts, facts, text)), None
+    )
+
+
 def _one_card(
-    retriever: Retriever, hit: CardHit, facts: question_facts.QuestionFacts, city: str | None, result: SearchResult
+    retriever: Retriever,
+    hit: CardHit,
+    facts: question_facts.QuestionFacts,
+    city: str | None,
+    result: SearchResult,
+    certain: bool | None = None,
 ) -> Answer:
-    card, certain = hit.card, hit.probability >= ANSWER_P
+    card = hit.card
+    certain = hit.probability >= ANSWER_P if certain is None else certain
     # The worker's facts are applied only to a card that surely answers their question: applied to a guess,
     # an unrelated number ("小半年" before a job starts) reads as a fact about them that they never stated.
     personal = question_facts.apply(card.facts, facts) if certain else None
-    lead = (personal or "") + card.answer
+    # A card about other grades than the worker's ("五、六级…" to grade eight) would read as their rule.
+    own_rule = not (personal and question_facts.speaks_of_other_grades(card.answer, facts))
+    lead = (personal or "") + (card.answer if own_rule else "")
     if not certain:
         lead = say("answer.probable", question=card.question) + lead
     parts = [lead]
-    if card.details and len(lead) + len(card.details) <= BUBBLE_CHARS:
+    if own_rule and card.details and len(lead) + len(card.details) <= BUBBLE_CHARS:
         parts.append(card.details)
     if city:
         parts.append(say("answer.other_city", city=city))

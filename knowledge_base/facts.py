@@ -65,8 +65,9 @@ def analyse(text: str, today: date | None = None) -> QuestionFacts:
     facts = QuestionFacts()
     if "disability_grade" in by_type:
         facts.disability_grade = int(by_type["disability_grade"]["value"])
-    if "money" in by_type:
-        facts.monthly_wage = parse_money(text[by_type["money"]["start"] : by_type["money"]["end"]])
+    wage = next((e for e in found if e["entity"] == "money" and _stated_as_wage(text, e["start"], e["end"])), None)
+    if wage is not None:
+        facts.monthly_wage = parse_money(text[wage["start"] : wage["end"]])
     if "duration" in by_type:
         span = text[by_type["duration"]["start"] : by_type["duration"]["end"]]
         duration = parse_duration(span)
@@ -80,11 +81,53 @@ def analyse(text: str, today: date | None = None) -> QuestionFacts:
     return facts
 
 
+_WAGE_BEFORE = re.compile(
+    r"(?:工资|月薪|薪水|薪资|底薪|工钱|收入|月入|每月|每个月|一个月|一月|月均)[是有为拿约大概差不多就才:：]{0,4}$"
+)
+_WAGE_AFTER = re.compile(r"^(?:元|块钱?|块)?(?:每月|一个月|一月|/月|每个月|的工资|的月薪|月薪|工资)")
+
+
+def _stated_as_wage(text: str, start: int, end: int) -> bool:
+    """Whether an amount is the worker's monthly wage ("月薪六千", "一个月3500", "6000一个月"), not a sum
+    they hope for or are owed ("能赔十万吗", "欠我两万"): only a wage may be multiplied into an estimate."""
+    return bool(_WAGE_BEFORE.search(text[max(0, start - 8) : start]) or _WAGE_AFTER.match(text[end : end + 6]))
+
+
+_GRADE_NUMERAL = "一二三四五六七八九十"
+_GRADE_RANGE = re.compile(rf"([{_GRADE_NUMERAL}])(?:至|到|-|～|~)([{_GRADE_NUMERAL}])级")
+_GRADE_RUN = re.compile(rf"((?:[{_GRADE_NUMERAL}][、，,和或]?)+)级")
+
+
+def speaks_of_other_grades(card_text: str, facts: QuestionFacts) -> bool:
+    """Whether a card's text is about disability grades other than the one the worker stated ("五、六级…"
+    to a worker with grade eight): its rule would read as theirs, so only the sentence for their grade is said."""
+    grade = facts.disability_grade
+    if grade is None:
+        return False
+    spoken: set[int] = set()
+    for low, high in _GRADE_RANGE.findall(card_text):
+        spoken |= set(range(_GRADE_NUMERAL.index(low) + 1, _GRADE_NUMERAL.index(high) + 2))
+    for run in _GRADE_RUN.findall(_GRADE_RANGE.sub("", card_text)):
+        spoken |= {_GRADE_NUMERAL.index(ch) + 1 for ch in run if ch in _GRADE_NUMERAL}
+    return bool(spoken) and grade not in spoken
+
+
 def apply(kind: str | None, facts: QuestionFacts) -> str | None:
     """One sentence applying the rule of a card's ``facts`` kind to the worker's facts, or None."""
     rule = _RULES.get(kind or "")
     sentence = rule(facts) if rule else None
     return sentence + say("facts.end") if sentence else None
+
+
+_BENEFIT_ASKED = re.compile(r"赔|多少|钱|待遇|补助|补偿|津贴|怎么算|标准")
+
+
+def decides(kind: str | None, facts: QuestionFacts, text: str) -> bool:
+    """Whether the worker's own words settle that a card with this ``facts`` rule answers them: a stated
+    disability grade in a question about what it brings is answered by the grade's rule, whichever card
+    the wording came closest to."""
+    grade_rule = kind in ("disability_grade", "illegal_employer_grade")
+    return grade_rule and facts.disability_grade is not None and bool(_BENEFIT_ASKED.search(text))
 
 
 GRADE_ARTICLES = {("工伤保险条例", 35), ("工伤保险条例", 36), ("工伤保险条例", 37)}  # grades 1-4, 5-6, 7-10

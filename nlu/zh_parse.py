@@ -403,14 +403,17 @@ def _headcounts(norm: str) -> Iterator[_Found]:
 # --------------------------------------------------------------------------- disability grade
 
 _GRADE = r"(10|[1-9]|十|[一二两三四五六七八九])"
-_GRADE_RE = re.compile(rf"伤残{_GRADE}级|{_GRADE}级(?:伤残|残疾|残废|工伤|伤)|(?:评|鉴定|定)[了为成上个]*{_GRADE}级")
+_GRADE_RE = re.compile(
+    rf"伤残{_GRADE}级|{_GRADE}级(?:伤残|残疾|残废|工伤|伤)|(?:评|鉴定|定)[了为成上个]*{_GRADE}级"
+    rf"|(?:工伤|伤残等级)[是为了评定成]*{_GRADE}级"  # 工伤十级, 听力工伤为七级, 伤残等级为八级
+)
 _GRADE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def _disability_grades(norm: str) -> Iterator[_Found]:
-    """Work-injury disability grades 1–10: "十级伤残", "伤残七级", "评了个九级"."""
+    """Work-injury disability grades 1–10: "十级伤残", "伤残七级", "评了个九级", "工伤十级"."""
     for m in _GRADE_RE.finditer(norm):
-        index = next(i for i in range(1, 4) if m.group(i))
+        index = next(i for i in range(1, 5) if m.group(i))
         token = m.group(index)
         grade = int(token) if token.isdigit() else _GRADE_NUMERALS[token]
         end = m.end() + (2 if norm.startswith(("伤残", "残疾", "残废"), m.end()) else 0)  # 评了个九级伤残

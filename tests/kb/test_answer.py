@@ -34,6 +34,14 @@ def test_the_workers_own_grade_and_wage_fill_the_answer(knowledge):
     assert "十级伤残" in first_line and "7个月" in first_line and "42000" in first_line
 
 
+def test_a_stated_grade_is_answered_for_that_grade_even_from_a_vaguer_question(knowledge):
+    answer = knowledge.answer("8级残废工伤怎么赔偿？在煤矿所伤", "work_injury", [], 0.9)
+    assert answer.kind == "card"
+    assert answer.text.startswith("按您说的八级伤残：一次性伤残补助金是11个月的本人工资")
+    assert "五、六级" not in answer.text and "五级为本人工资" not in answer.text  # no other grade's rule
+    assert (answer.citations[0]["law"], answer.citations[0]["article"]) == ("工伤保险条例", 37)
+
+
 def test_a_reply_reads_on_a_phone(knowledge):
     answer = knowledge.answer("公司拖了我两个月工资不发，我该去哪里告", "wage_arrears", [], 0.9)
     lines = answer.text.splitlines()

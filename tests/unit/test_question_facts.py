@@ -4,7 +4,7 @@ grades follow the multiples of the compensation rules, not the insurance fund's 
 
 import pytest
 
-from knowledge_base.facts import analyse, apply, grounds
+from knowledge_base.facts import analyse, apply, decides, grounds, speaks_of_other_grades
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,33 @@ def test_an_illegal_employer_pays_multiples_of_the_average_annual_wage():
 def test_without_a_grade_nothing_is_applied_or_cited_first():
     facts = analyse("工伤了能拿什么待遇")
     assert apply("disability_grade", facts) is None and grounds("disability_grade", facts) == ([], set())
+
+
+@pytest.mark.parametrize(
+    "question,wage",
+    [("月薪六千 评了十级", 6000), ("工资是4500元", 4500), ("工伤十级能赔十万吗", None), ("欠我两万块钱工钱", None)],
+)
+def test_only_an_amount_stated_as_the_wage_is_taken_for_the_wage(question, wage):
+    assert analyse(question).monthly_wage == wage
+
+
+def test_a_stated_grade_decides_the_card_only_for_a_question_about_what_it_brings():
+    facts = analyse("工伤八级怎么赔偿")
+    assert decides("disability_grade", facts, "工伤八级怎么赔偿")
+    assert not decides("disability_grade", facts, "工伤八级能办残疾证吗")
+    assert not decides("severance", facts, "工伤八级怎么赔偿")
+    assert not decides("disability_grade", analyse("工伤怎么赔偿"), "工伤怎么赔偿")
+
+
+@pytest.mark.parametrize(
+    "card_text,other",
+    [
+        ("五、六级保留劳动关系，由单位安排适当工作", True),
+        ("一至四级保留劳动关系，退出工作岗位", True),
+        ("五至十级伤残职工与单位解除劳动关系时才有", False),
+        ("一级27个月……八级11个月、九级9个月、十级7个月", False),
+        ("医疗费由工伤保险基金支付", False),
+    ],
+)
+def test_a_card_about_other_grades_than_the_workers_is_recognised(card_text, other):
+    assert speaks_of_other_grades(card_text, analyse("评了八级伤残")) is other

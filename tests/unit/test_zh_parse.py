@@ -213,7 +213,14 @@ def test_find_entities_mixed_colloquial():
 
 
 @pytest.mark.parametrize(
-    "text,span,grade", [("煤矿上受的伤 8级残废怎么赔", "8级残废", "8"), ("评了个六级残废", "六级残废", "6")]
+    "text,span,grade",
+    [
+        ("煤矿上受的伤 8级残废怎么赔", "8级残废", "8"),
+        ("评了个六级残废", "六级残废", "6"),
+        ("工伤十级能赔十万吗", "十级", "10"),
+        ("我耳朵听力工伤为七级，能赔多少钱", "七级", "7"),
+        ("伤残等级为八级怎么算", "八级", "8"),
+    ],
 )
 def test_a_disability_grade_in_the_blunt_word_workers_use(text, span, grade):
     assert ("disability_grade", span, grade) in _spans(text)
