@@ -10,6 +10,7 @@ import sys
 from rasa.__main__ import main
 
 from nlu import language
+from rasa_plugins import action_validation
 from rasa_plugins.app_channel import TOKEN_ENV
 
 
@@ -26,4 +27,5 @@ if __name__ == "__main__":
     if not language.is_current():
         language.build()
     sys.argv = rasa_argv(sys.argv[1:], token)
+    action_validation.install()
     main()
