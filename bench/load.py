@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -353,11 +354,13 @@ async def bench(args: argparse.Namespace) -> None:
             for users in args.levels:
                 meter = ProcessMeter(meter_pids)
                 sampler = asyncio.create_task(meter.sample())
+                stages_before = await stage_totals(app.url)
                 run = await closed_loop(app.url, pushes, users, args.duration, f"u{users}")
                 sampler.cancel()
                 await asyncio.sleep(2.0)  # late pushes count as duplicates if any
                 rows.append((users, summary(run), duplicates(app, fake, run), meter.report()))
                 print_level(*rows[-1])
+                print_stages(stages_before, await stage_totals(app.url))
             print_table(rows)
             best = await ceiling(app, fake, pushes, args) if args.ceiling_rates else None
             results.append((config, rows, best))
@@ -396,6 +399,36 @@ def print_comparison(results: list) -> None:
         cells = " | ".join(f"{s['p50']:.3f} / {s['p95']:.3f} s" for _u, s, _d, _m in rows)
         lost, dup = sum(s["lost"] for _u, s, _d, _m in rows), sum(d for _u, _s, d, _m in rows)
         print(f"| {config.describe()} | {cells} | {best if best is not None else '–'} msgs/s | {lost} / {dup} |")
+
+
+STAGE_ORDER = ("nlu", "decide", "retrieval", "dialogue", "database")
+
+
+async def stage_totals(base_url: str) -> dict[str, tuple[float, float]]:
+    """stage -> (seconds, observations) so far, from the app's own /metrics (laborbot_stage_seconds)."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        body = (await http.get(f"{base_url}/metrics")).text
+    totals: dict[str, list[float]] = {}
+    for family in text_string_to_metric_families(body):
+        if family.name != "laborbot_stage_seconds":
+            continue
+        for sample in family.samples:
+            slot = {"laborbot_stage_seconds_sum": 0, "laborbot_stage_seconds_count": 1}.get(sample.name)
+            if slot is not None:
+                totals.setdefault(sample.labels["stage"], [0.0, 0.0])[slot] += sample.value
+    return {stage: (seconds, count) for stage, (seconds, count) in totals.items()}
+
+
+def print_stages(before: dict, after: dict) -> None:
+    """Where the level's turns spent their time, as the app measured each stage (wall time, mean per use)."""
+    means = []
+    for stage in STAGE_ORDER:
+        seconds = after.get(stage, (0.0, 0.0))[0] - before.get(stage, (0.0, 0.0))[0]
+        count = after.get(stage, (0.0, 0.0))[1] - before.get(stage, (0.0, 0.0))[1]
+        if count:
+            means.append(f"{stage} {1000 * seconds / count:.0f} ms")
+    if means:
+        print("  where a turn's time went (mean wall time per use, app's /metrics): " + ", ".join(means))
 
 
 def print_level(users: int, s: dict, dup: int, usage: dict) -> None:
