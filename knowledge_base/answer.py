@@ -102,9 +102,8 @@ def compose(
 
 def _decided_by_facts(cards: list[CardHit], facts: question_facts.QuestionFacts, text: str) -> CardHit | None:
     """The closest card whose rule the worker's own facts settle (a stated disability grade asked about for
-    what it brings), when the matcher alone is not certain: the question is then answered for those facts."""
-    if cards and cards[0].probability >= ANSWER_P:
-        return None
+    what it brings): the question is answered for those facts, even when its wording came closer to a
+    general card ("8级工伤怎么赔偿" reads like "工伤怎么赔偿", but the grade decides what is owed)."""
     return next(
         (h for h in cards if h.probability >= OPTION_P and question_facts.decides(h.card.facts, facts, text)), None
     )

@@ -89,7 +89,7 @@ _WAGE_AFTER = re.compile(r"^(?:元|块钱?|块)?(?:每月|一个月|一月|/月|
 
 def _stated_as_wage(text: str, start: int, end: int) -> bool:
     """Whether an amount is the worker's monthly wage ("月薪六千", "一个月3500", "6000一个月"), not a sum
-    they hope for or are owed ("能赔十万吗", "欠我两万"): only a wage may be multiplied into an estimate."""
+    they hope for or are owed ("能拿五万吗", "欠我两万"): only a wage may be multiplied into an estimate."""
     return bool(_WAGE_BEFORE.search(text[max(0, start - 8) : start]) or _WAGE_AFTER.match(text[end : end + 6]))
 
 

@@ -98,7 +98,9 @@ def test_a_question_on_a_phone_with_citation_cards_and_button_payloads(tmp_path,
             page.get_by_role("button", name="工伤").click()
             expect(page.locator(".msg.worker .bubble").last).to_contain_text("工伤")
             expect(page.locator(".msg.bot")).to_have_count(2, timeout=30_000)  # the greeting and the answer
-            page.get_by_label("输入您的问题").fill("干了三年被公司辞退了，月工资八千，经济补偿能拿多少")
+            question = "干了三年被公司辞退了，月工资八千，经济补偿能拿多少"
+            fake_rasa.intents[question] = ("dismissal", 0.9)  # the NLU is not what is tested here
+            page.get_by_label("输入您的问题").fill(question)
             page.keyboard.press("Enter")
             answer = page.locator(".msg.bot").nth(2)
             expect(answer).to_contain_text("经济补偿", timeout=30_000)

@@ -35,7 +35,7 @@ def test_the_workers_own_grade_and_wage_fill_the_answer(knowledge):
 
 
 def test_a_stated_grade_is_answered_for_that_grade_even_from_a_vaguer_question(knowledge):
-    answer = knowledge.answer("8级残废工伤怎么赔偿？在煤矿所伤", "work_injury", [], 0.9)
+    answer = knowledge.answer("砖厂干活压断了腿 评了8级残废 这种工伤赔多少钱", "work_injury", [], 0.9)
     assert answer.kind == "card"
     assert answer.text.startswith("按您说的八级伤残：一次性伤残补助金是11个月的本人工资")
     assert "五、六级" not in answer.text and "五级为本人工资" not in answer.text  # no other grade's rule

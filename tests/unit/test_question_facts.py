@@ -38,7 +38,7 @@ def test_without_a_grade_nothing_is_applied_or_cited_first():
 
 @pytest.mark.parametrize(
     "question,wage",
-    [("月薪六千 评了十级", 6000), ("工资是4500元", 4500), ("工伤十级能赔十万吗", None), ("欠我两万块钱工钱", None)],
+    [("月薪六千 评了十级", 6000), ("工资是4500元", 4500), ("工伤十级 能拿到五万吗", None), ("欠我两万块钱工钱", None)],
 )
 def test_only_an_amount_stated_as_the_wage_is_taken_for_the_wage(question, wage):
     assert analyse(question).monthly_wage == wage
