@@ -165,6 +165,8 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_stored(app_client):
         ("帮我联系一下工会律师 欠薪的事", True),
         ("有没有活人 我要跟律师当面谈", True),
         ("律师在么 拖欠工资三个月了", True),
+        ("工资的事不愿意跟机器聊了 给我找个人", True),
+        ("机器人能算加班费吗 工资少了", False),
         ("请律师打官司要多少钱 工资被拖欠了", False),
         ("公司的律师说我违约要赔钱 欠薪也不给", False),
     ],
