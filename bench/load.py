@@ -423,8 +423,10 @@ def print_stages(before: dict, after: dict) -> None:
     """Where the level's turns spent their time, as the app measured each stage (wall time, mean per use)."""
     means = []
     for stage in STAGE_ORDER:
-        seconds = after.get(stage, (0.0, 0.0))[0] - before.get(stage, (0.0, 0.0))[0]
-        count = after.get(stage, (0.0, 0.0))[1] - before.get(stage, (0.0, 0.0))[1]
+        (seconds_after, count_after), (seconds_before, count_before) = (
+            totals.get(stage, (0.0, 0.0)) for totals in (after, before)
+        )
+        seconds, count = seconds_after - seconds_before, count_after - count_before
         if count:
             means.append(f"{stage} {1000 * seconds / count:.0f} ms")
     if means:

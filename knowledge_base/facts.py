@@ -252,7 +252,7 @@ def _arbitration(f: QuestionFacts) -> str | None:
 
 
 def _cn(grade: int) -> str:
-    return "十" if grade == 10 else "一二三四五六七八九"[grade - 1]
+    return _GRADE_NUMERAL[grade - 1]
 
 
 _RULES = {
