@@ -56,6 +56,8 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         self._resource = resource
         self.tfidfs = tfidfs or [TfidfTransformer(sublinear_tf=True) for _ in self.config["sparse_featurizers"]]
         self.clf = clf
+        self._weights: list[np.ndarray] | None = None  # coef_ split per feature block, for _probabilities
+        self._idfs: list[np.ndarray] | None = None  # each transformer's idf vector, for _blocks
 
     @classmethod
     def create(
@@ -67,15 +69,22 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
     ) -> TfidfEmbeddingIntentClassifier:
         return cls(config, model_storage, resource)
 
-    def _matrix(self, messages: list[Message], fit: bool = False) -> sp.csr_matrix:
-        blocks = []
-        for tfidf, alias in zip(self.tfidfs, self.config["sparse_featurizers"]):
-            counts = sp.vstack([self._sentence_features(m, alias, sparse=True) for m in messages]).tocsr()
-            blocks.append(tfidf.fit_transform(counts) if fit else tfidf.transform(counts))
-        for alias in self.config["dense_featurizers"]:
-            dense = np.vstack([self._sentence_features(m, alias, sparse=False) for m in messages])
-            blocks.append(sp.csr_matrix(dense * self.config["dense_weight"]))
-        return sp.hstack(blocks).tocsr()
+    def _matrix(self, messages: list[Message]) -> sp.csr_matrix:
+        """The training matrix: the TF-IDF transformers fitted on the training counts, the dense blocks scaled."""
+        weighted = [tfidf.fit_transform(c) for tfidf, c in zip(self.tfidfs, self._counts(messages))]
+        return sp.hstack([*weighted, *(sp.csr_matrix(d) for d in self._dense(messages))]).tocsr()
+
+    def _counts(self, messages: list[Message]) -> list[sp.csr_matrix]:
+        return [
+            sp.vstack([self._sentence_features(m, alias, sparse=True) for m in messages]).tocsr()
+            for alias in self.config["sparse_featurizers"]
+        ]
+
+    def _dense(self, messages: list[Message]) -> list[np.ndarray]:
+        return [
+            np.vstack([self._sentence_features(m, alias, sparse=False) for m in messages]) * self.config["dense_weight"]
+            for alias in self.config["dense_featurizers"]
+        ]
 
     @staticmethod
     def _sentence_features(message: Message, alias: str, sparse: bool):
@@ -88,7 +97,8 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         self.clf = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"], random_state=42)
-        self.clf.fit(self._matrix(examples, fit=True), [e.get(INTENT) for e in examples])
+        self.clf.fit(self._matrix(examples), [e.get(INTENT) for e in examples])
+        self._weights = self._idfs = None
         self.persist()
         return self._resource
 
@@ -96,7 +106,7 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         with_text = [m for m in messages if m.get(TEXT)]
         if self.clf is None or not with_text:
             return messages
-        for message, row in zip(with_text, self._probabilities(self._matrix(with_text))):
+        for message, row in zip(with_text, self._probabilities(self._blocks(with_text))):
             ranking = sorted(
                 ({"name": str(name), "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
                 key=lambda r: -r["confidence"],
@@ -105,10 +115,24 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, ranking[: self.config["ranking_length"]], add_to_output=True)
         return messages
 
-    def _probabilities(self, features: sp.csr_matrix) -> np.ndarray:
-        """Multinomial softmax of the linear scores: the same numbers as predict_proba, without
-        scikit-learn's per-call input validation, which dominated the per-message cost."""
-        scores = np.asarray(features @ self.clf.coef_.T) + self.clf.intercept_
+    def _blocks(self, messages: list[Message]) -> list[sp.csr_matrix | np.ndarray]:
+        """The blocks _matrix stacks, for messages to classify: each sparse featurizer's counts weighted as its
+        fitted transformer does (without scikit-learn's per-call checks), then the scaled dense features."""
+        if self._idfs is None:
+            self._idfs = [np.asarray(tfidf.idf_) for tfidf in self.tfidfs]
+        weighted = [_tfidf_weighted(c, idf) for c, idf in zip(self._counts(messages), self._idfs)]
+        return [*weighted, *self._dense(messages)]
+
+    def _probabilities(self, blocks: list[sp.csr_matrix | np.ndarray]) -> np.ndarray:
+        """Multinomial softmax of the linear scores: the same numbers as predict_proba on the stacked
+        features. Each block is multiplied by its own slice of the weights (kept contiguous): stacking the
+        blocks and multiplying by the transposed weight matrix copied that matrix on every message."""
+        if self._weights is None:
+            edges = np.cumsum([0, *(b.shape[1] for b in blocks)])
+            self._weights = [np.ascontiguousarray(self.clf.coef_[:, a:b].T) for a, b in zip(edges, edges[1:])]
+        scores = np.tile(self.clf.intercept_, (blocks[0].shape[0], 1))
+        for block, weights in zip(blocks, self._weights):
+            scores += np.asarray(block @ weights)
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         return scores / scores.sum(axis=1, keepdims=True)
 
@@ -137,3 +161,16 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             logger.warning("intent classifier not found in model storage; it will not classify")
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, state["tfidfs"], state["clf"])
+
+
+def _tfidf_weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """What a fitted TfidfTransformer with this classifier's settings (sublinear tf, idf, l2 norm) makes of
+    the counts, computed on the sparse data directly."""
+    out = counts.astype(np.float64)
+    np.log(out.data, out.data)
+    out.data += 1.0
+    out.data *= idf[out.indices]
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(out.shape[0]), np.diff(out.indptr)), out.data**2, out.shape[0]))
+    norms[norms == 0.0] = 1.0
+    out.data /= np.repeat(norms, np.diff(out.indptr))
+    return out
