@@ -194,7 +194,7 @@ def main() -> None:
     )
     print("reply kinds: " + ", ".join(f"{k} {v}" for k, v in dev["kinds"].most_common()))
     print(f"\n## own held-out phrasings ({held['n']}, written with the cards, never trained on)\n")
-    print("| right card first | right card in top 3 | answered with it | answered with it, incl. “您问的应该是” |")
+    print("| right card first | right card in top 3 | answered with it | answered with it, incl. “如果您问的是” |")
     print("|---|---|---|---|")
     print(f"| {held['top1']:.3f} | {held['top3']:.3f} | {held['answered']:.3f} | {held['framed']:.3f} |")
     print("reply kinds: " + ", ".join(f"{k} {v}" for k, v in held["kinds"].most_common()))

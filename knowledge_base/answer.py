@@ -4,7 +4,7 @@
   rule for them, the direct answer, conditions when they fit on a phone screen, at most three next steps
   for this question, a one-line disclaimer. Citations are the card's articles, shown as cards below the
   bubble (statute text is never repeated in the bubble).
-- The best card is only probable → the same, introduced as "您问的应该是…", with the other close cards
+- The best card is only probable → the same, introduced as "如果您问的是…", with the other close cards
   offered as one-tap options.
 - Nothing is certain → no guess: the topic's basic steps, the close cards as options ("您想问的是…"),
   articles marked as possibly relevant, the offer of a person; the question goes to staff's unanswered list.
@@ -25,7 +25,7 @@ from .cards import AnswerCard
 from .retriever import Hit, Retriever, SearchResult
 
 ANSWER_P = 0.45  # calibrated P(right card) from which the card is simply the answer
-PROBABLE_P = 0.2  # from here the best card is answered as "您问的应该是…" with alternatives
+PROBABLE_P = 0.2  # from here the best card is answered as "如果您问的是…" with alternatives
 OPTION_P = 0.04  # a card this probable is worth offering as an option
 MAX_OPTIONS = 3
 MAX_CITATIONS = 4
