@@ -77,11 +77,11 @@ def compose(
     result = retriever.search(text, intent=intent, k=8, intent_confidence=intent_confidence)
     facts = question_facts.analyse(text)
     city = _other_city(entities)
-    second = _second_question(retriever, text, intent, intent_confidence, result.cards)
+    two = _two_questions(retriever, text, intent, intent_confidence, result.cards)
     best = result.cards[0] if result.cards else None
     decided = _decided_by_facts(result.cards, facts, text)
-    if best is not None and second is not None:
-        answer = _two_cards(retriever, best, second, facts, city, result)
+    if two is not None:
+        answer = _two_cards(retriever, *two, facts, city, result)
     elif decided is not None:
         answer = _one_card(retriever, decided, facts, city, result, certain=True)
     elif best is not None and best.probability >= PROBABLE_P:
@@ -261,21 +261,25 @@ def _options(cards: list[CardHit]) -> list[dict]:
     ][:MAX_OPTIONS]
 
 
-def _second_question(
+def _two_questions(
     retriever: Retriever, text: str, intent: str | None, confidence: float, whole: list[CardHit]
-) -> CardHit | None:
-    """A second card when the message asks two things: two parts of it each match a different card."""
+) -> tuple[CardHit, CardHit] | None:
+    """Two cards when the message asks two things: two parts of it each surely match a different card, and
+    one of them is among the closest cards to the whole message (the other part may be on another topic,
+    which the whole message's ranking, led by its first topic, leaves out). That one is answered first."""
     segments = [s.strip() for s in _SEGMENT.split(text) if len(s.strip()) >= MIN_SEGMENT]
     if len(segments) < 2 or not whole:
         return None
     found: list[CardHit] = []
-    for segment in segments:
-        best = retriever.cards.match(segment, intent, confidence, k=1)
+    for segment, query in zip(segments, retriever.cards.embed_many(segments)):
+        best = retriever.cards.match(segment, intent, confidence, k=1, query=query)
         if best and best[0].probability >= ANSWER_P and all(best[0].id != f.id for f in found):
             found.append(best[0])
-    if len(found) < 2 or whole[0].id not in {f.id for f in found}:
+    closest = [c.id for c in whole[:3]]
+    anchored = sorted((f for f in found if f.id in closest), key=lambda f: closest.index(f.id))
+    if len(found) < 2 or not anchored:
         return None
-    return next(f for f in found if f.id != whole[0].id)
+    return anchored[0], next(f for f in found if f.id != anchored[0].id)
 
 
 def _speaks_of_work(retriever: Retriever, text: str) -> bool:

