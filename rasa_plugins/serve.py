@@ -8,6 +8,7 @@ import os
 import sys
 
 from rasa.__main__ import main
+from threadpoolctl import threadpool_limits
 
 from nlu import language
 from rasa_plugins import action_validation
@@ -28,4 +29,5 @@ if __name__ == "__main__":
         language.build()
     sys.argv = rasa_argv(sys.argv[1:], token)
     action_validation.install()
+    threadpool_limits(1, user_api="blas")  # one message at a time per process: spare BLAS threads only spin
     main()

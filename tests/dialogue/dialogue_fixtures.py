@@ -97,6 +97,7 @@ def events_in(messages: list[dict]) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory):
+    model = latest_model()  # before any process starts: without a model nothing is left running
     work = tmp_path_factory.mktemp("dialogue")
     rasa_port, action_port = free_port(), free_port()
     env = {
@@ -133,7 +134,7 @@ def bot(tmp_path_factory):
                 "--port",
                 str(rasa_port),
                 "--model",
-                str(latest_model()),
+                str(model),
                 "--endpoints",
                 str(endpoints),
                 "--credentials",
