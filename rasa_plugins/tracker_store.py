@@ -24,8 +24,8 @@ session, as Rasa would.
 from __future__ import annotations
 
 import itertools
-import json
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,6 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 DEFAULT_CONVERSATIONS = 5000  # kept trackers; the least recently used one goes first
 
@@ -49,6 +48,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, conversations: int = DEFAULT_CONVERSATIONS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        self._stored: dict[str, int] = {}  # per conversation being saved: how many of its events are stored
         self._capacity = int(conversations)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -67,11 +67,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if kept is None or kept.tracker is not tracker or kept.last_id != self._last_event_id(sender_id):
             await super().save(tracker)  # Rasa's own way (count what is stored, insert the rest); not kept
             return
-        await self.stream_events(tracker)
-        new_events = list(itertools.islice(tracker.events, kept.stored, None))
-        last_id = self._insert(sender_id, new_events) or kept.last_id
+        self._stored[sender_id] = kept.stored  # read by _additional_events, inside Rasa's save
+        await super().save(tracker)
+        new_events = itertools.islice(tracker.events, kept.stored, None)
         if not any(isinstance(event, SessionStarted) for event in new_events):
-            self._keep(sender_id, _Kept(tracker, len(tracker.events), last_id))
+            self._keep(sender_id, _Kept(tracker, len(tracker.events), self._last_event_id(sender_id)))
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """The events Rasa's save inserts: those after the ones a kept tracker is known to have stored, else
+        Rasa's own count of the stored events."""
+        stored = self._stored.pop(tracker.sender_id, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
 
     # --- helpers --------------------------------------------------------------------------------------------
 
@@ -86,22 +94,3 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def _last_event_id(self, sender_id: str) -> int | None:
         with self.session_scope() as session:
             return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
-
-    def _insert(self, sender_id: str, events: list) -> int | None:
-        """Store the events as SQLTrackerStore.save does; the id of the last one."""
-        rows = []
-        with self.session_scope() as session:
-            for event in events:
-                data = event.as_dict()
-                row = self.SQLEvent(
-                    sender_id=sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                )
-                session.add(row)
-                rows.append(row)
-            session.commit()
-            return rows[-1].id if rows else None

@@ -170,7 +170,8 @@ def _tfidf_weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     np.log(out.data, out.data)
     out.data += 1.0
     out.data *= idf[out.indices]
-    norms = np.sqrt(np.bincount(np.repeat(np.arange(out.shape[0]), np.diff(out.indptr)), out.data**2, out.shape[0]))
+    row_of = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))  # each stored value's row
+    norms = np.sqrt(np.bincount(row_of, out.data**2, out.shape[0]))
     norms[norms == 0.0] = 1.0
-    out.data /= np.repeat(norms, np.diff(out.indptr))
+    out.data /= norms[row_of]
     return out
