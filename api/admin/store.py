@@ -126,6 +126,12 @@ class KnowledgeStore:
             )
         return rows
 
+    def card_ids(self) -> set[str]:
+        """Every card's id, the repository's and staff's: what a card's related links may name."""
+        with self._sessions() as db:
+            staff = set(db.scalars(select(KbItem.key).where(KbItem.kind == FAQ)))
+        return set(self._repo_cards()) | staff
+
     def cards(self) -> list[tuple[dict, Row]]:
         with self._sessions() as db:
             items = {i.key: i for i in db.scalars(select(KbItem).where(KbItem.kind == FAQ))}

@@ -403,9 +403,10 @@ def faq_page(
     """The card bank: search, filter by topic, and how often each card answered workers (never-hit cards)."""
     with request.app.state.sessions() as db:
         hits = card_hits(db, days)
+    bank = store.cards()
     cards = [
         (card, row, hits.get(card["id"], 0))
-        for card, row in store.cards()
+        for card, row in bank
         if matches(card, q)
         and (not intent or card.get("intent") == intent)
         and (not never_hit or not hits.get(card["id"]))
@@ -419,7 +420,7 @@ def faq_page(
         intent=intent,
         never_hit=never_hit,
         days=days,
-        total=len(store.cards()),
+        total=len(bank),
     )
 
 
@@ -485,7 +486,7 @@ def faq_save(
         facts=facts,
     )
     settings = request.app.state.settings
-    card = parse_card(form, request.app.state.kb, settings.kb_staff_dir, {c["id"] for c, _ in store.cards()})
+    card = parse_card(form, request.app.state.kb, settings.kb_staff_dir, store.card_ids())
     if card is not None and is_new and store.card(card["id"]) is not None:
         form.errors.append(f"编号“{card['id']}”已被其他卡片使用，请换一个编号。")
     if card is not None and not form.errors:
