@@ -85,7 +85,15 @@ def test_repealed_interpretations_are_never_cited(knowledge, settings):
 
 def test_other_city_gets_a_note_that_local_rules_differ(knowledge):
     answer = knowledge.answer("在上海被辞退了能拿多少补偿", "dismissal", [{"entity": "city", "value": "上海"}], 0.9)
-    assert "上海的地方标准" in answer.text
+    assert "以上海的规定为准" in answer.text
+
+
+def test_a_worker_in_another_city_is_not_sent_to_beijing_offices(knowledge):
+    text = "我在广州的厂里上班，婚假能休几天"
+    beijing = knowledge.answer(text, "leave", [], 0.9)
+    other = knowledge.answer(text, "leave", [{"entity": "city", "value": "广州"}], 0.9)
+    assert beijing.cards == other.cards and "北京" in beijing.text  # the marriage-leave card, written for Beijing
+    assert "北京" not in other.text and "再增加7天" not in other.text and "广州" in other.text
 
 
 def test_a_chosen_option_answers_with_that_card(knowledge):
