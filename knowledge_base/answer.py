@@ -37,6 +37,8 @@ MAX_STEPS = 3
 BUBBLE_CHARS = 350  # the answer and its conditions; steps and the disclaimer follow
 OUT_OF_SCOPE = "out_of_scope"
 UNSURE_REASON = "low_confidence"
+OTHER_PLACE = ""  # the worker named several cities other than Beijing: which one is the workplace is unclear
+_HOME_TOWN = re.compile(r"老家|户口|户籍|回")
 _SEGMENT = re.compile(r"[？?。！!；;\n]+|还有(?:就是)?|另外|再问一下|顺便问一?下?|还想问")
 MIN_SEGMENT = 6
 
@@ -80,7 +82,7 @@ def compose(
 ) -> Answer:
     result = retriever.search(text, intent=intent, k=8, intent_confidence=intent_confidence)
     facts = question_facts.analyse(text)
-    city = _other_city(entities)
+    city = _other_city(entities, text)
     two = _two_questions(retriever, text, intent, intent_confidence, result.cards)
     best = result.cards[0] if result.cards else None
     decided = _decided_by_facts(result.cards, facts, text)
@@ -206,9 +208,10 @@ def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> A
 def _for_city(parts: list[str], steps: list[str], city: str | None) -> tuple[list[str], list[str]]:
     """The answer as a worker in another city reads it: Beijing's offices and standards as the local ones,
     Beijing-only rules left out, and a line saying that local standards decide."""
-    if not city:
+    if city is None:
         return parts, steps
-    return [*(localise(p) for p in parts), say("answer.other_city", city=city)], [localise(s) for s in steps]
+    note = say("answer.other_city", city=city) if city else say("answer.other_place")
+    return [*(localise(p) for p in parts), note], [localise(s) for s in steps]
 
 
 def _bubble(parts: list[str], steps: list[str], closing: str | None = None) -> str:
@@ -298,12 +301,19 @@ def _speaks_of_work(retriever: Retriever, text: str) -> bool:
     return any(word in text for word in retriever.domain.expansions)
 
 
-def _other_city(entities: list[dict]) -> str | None:
-    """A city other than Beijing named by the worker: Beijing rules do not apply there."""
+def _other_city(entities: list[dict], text: str) -> str | None:
+    """Where the worker works when that is not Beijing: the one other city they name (``OTHER_PLACE`` when
+    they name several). A message that names Beijing or one of its districts is about Beijing, and a city
+    named as a home town ("老家信阳", "户口在周口") is not where the work is."""
+    if "北京" in text or "在京" in text or any(e.get("entity") == "district" for e in entities or []):
+        return None
+    cities = []
     for ent in entities or []:
-        if ent.get("entity") == "city" and ent.get("value") and "北京" not in str(ent["value"]):
-            return str(ent["value"])
-    return None
+        value, start = str(ent.get("value") or ""), ent.get("start")
+        before = text[max(0, start - 3) : start] if isinstance(start, int) else ""
+        if ent.get("entity") == "city" and value and not _HOME_TOWN.search(before) and value not in cities:
+            cities.append(value)
+    return None if not cities else cities[0] if len(cities) == 1 else OTHER_PLACE
 
 
 def card_answer(
@@ -315,4 +325,4 @@ def card_answer(
         return None
     hit = CardHit(card=card, probability=1.0, dense=1.0, phrasing=card.question)
     result = SearchResult(hits=[], confidence=1.0, low_confidence=False)
-    return _one_card(retriever, hit, question_facts.analyse(text), _other_city(entities or []), result)
+    return _one_card(retriever, hit, question_facts.analyse(text), _other_city(entities or [], text), result)

@@ -119,3 +119,22 @@ def test_article_lookup_for_staff_pages(knowledge):
     chunk = knowledge.article("劳动合同法", 47)
     assert chunk is not None and chunk.text.startswith("第四十七条")
     assert knowledge.article("劳动合同法", 999) is None
+
+
+def test_a_home_town_or_a_beijing_district_keeps_the_beijing_answer(knowledge):
+    text = "我老家信阳的，在北京的厂里上班，婚假能休几天"
+    hometown = [{"entity": "city", "value": "信阳", "start": 2, "end": 4}]
+    assert "北京" in knowledge.answer(text, "leave", hometown, 0.9).text
+    text = "老家是信阳的，现在在朝阳一家厂里上班，婚假能休几天"
+    both = [{"entity": "city", "value": "信阳", "start": 3, "end": 5}, {"entity": "district", "value": "朝阳区"}]
+    assert "信阳" not in knowledge.answer(text, "leave", both, 0.9).text
+
+
+def test_several_other_cities_are_not_guessed_between(knowledge):
+    text = "公司注册在深圳，我在东莞的厂里上班，婚假能休几天"
+    cities = [
+        {"entity": "city", "value": "深圳", "start": 5, "end": 7},
+        {"entity": "city", "value": "东莞", "start": 10, "end": 12},
+    ]
+    answer = knowledge.answer(text, "leave", cities, 0.9)
+    assert "您不在北京工作" in answer.text and "您在深圳" not in answer.text and "再增加7天" not in answer.text
