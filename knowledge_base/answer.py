@@ -39,6 +39,10 @@ OUT_OF_SCOPE = "out_of_scope"
 UNSURE_REASON = "low_confidence"
 OTHER_PLACE = ""  # the worker named several cities other than Beijing: which one is the workplace is unclear
 _HOME_TOWN = re.compile(r"老家|户口|户籍|回")
+# Claims against an employer that arbitration's one-year limit governs (injury recognition, insurance
+# back-payment and the dispute-procedure cards have their own rules and say them).
+CLAIM_TOPICS = ("dismissal", "labor_contract", "wage_arrears", "overtime_hours", "leave", "women_protection")
+TIME_LIMIT_ARTICLE = ("劳动争议调解仲裁法", 27)
 _SEGMENT = re.compile(r"[？?。！!；;\n]+|还有(?:就是)?|另外|再问一下|顺便问一?下?|还想问")
 MIN_SEGMENT = 6
 
@@ -136,6 +140,7 @@ def _one_card(
     parts = [lead]
     if own_rule and card.details and len(lead) + len(card.details) <= BUBBLE_CHARS:
         parts.append(card.details)
+    parts += _time_limit(facts, [card])
     parts, steps = _for_city(parts, card.steps, city)
     referral = card.intent == OUT_OF_SCOPE
     text = _bubble(parts, steps, closing="" if referral else None)  # a referral is no legal advice
@@ -146,7 +151,7 @@ def _one_card(
         own = _card_citations(retriever, [card]) if certain else _hit_citations(retriever, result.hits, card)
         if personal:  # the sentence applying the worker's facts cites what it rests on first
             own = _grounds_first(retriever, *question_facts.grounds(card.facts, facts), own)
-        citations = _with_union_policy(retriever, own, result)
+        citations = _with_time_limit(retriever, _with_union_policy(retriever, own, result), facts, [card])
     return Answer(
         kind=kind,
         text=text,
@@ -174,11 +179,14 @@ def _two_cards(
         + (question_facts.apply(second.card.facts, facts) or "")
         + second.card.answer,
     ]
+    parts += _time_limit(facts, [first.card, second.card])
     parts, steps = _for_city(parts, list(dict.fromkeys(first.card.steps[:2] + second.card.steps[:2])), city)
     return Answer(
         kind="cards",
         text=_bubble(parts, steps),
-        citations=_card_citations(retriever, [first.card, second.card]),
+        citations=_with_time_limit(
+            retriever, _card_citations(retriever, [first.card, second.card]), facts, [first.card, second.card]
+        ),
         confidence=min(first.probability, second.probability),
         cards=[first.card.id, second.card.id],
         calculator=first.card.calculator or second.card.calculator,
@@ -212,6 +220,29 @@ def _for_city(parts: list[str], steps: list[str], city: str | None) -> tuple[lis
         return parts, steps
     note = say("answer.other_city", city=city) if city else say("answer.other_place")
     return [*(localise(p) for p in parts), note], [localise(s) for s in steps]
+
+
+def _time_limit(facts: question_facts.QuestionFacts, cards: list[AnswerCard]) -> list[str]:
+    """A warning when the job ended more than a year ago and the cards answer a claim against the employer:
+    the card's "可以要" would otherwise read as still open."""
+    if not _claims_out_of_time(facts, cards):
+        return []
+    return [say("answer.time_limit", date=facts.left_on_said)]
+
+
+def _with_time_limit(
+    retriever: Retriever, citations: list[dict], facts: question_facts.QuestionFacts, cards: list[AnswerCard]
+) -> list[dict]:
+    if not _claims_out_of_time(facts, cards) or any((c["law"], c["article"]) == TIME_LIMIT_ARTICLE for c in citations):
+        return citations
+    cited = verified(retriever, *TIME_LIMIT_ARTICLE)
+    return citations if cited is None else [*citations[: MAX_CITATIONS - 1], cited]
+
+
+def _claims_out_of_time(facts: question_facts.QuestionFacts, cards: list[AnswerCard]) -> bool:
+    return question_facts.time_limit_passed(facts) and any(
+        c.intent in CLAIM_TOPICS and c.facts != "arbitration_deadline" for c in cards
+    )
 
 
 def _bubble(parts: list[str], steps: list[str], closing: str | None = None) -> str:

@@ -37,6 +37,8 @@ class QuestionFacts:
     service: ServicePeriod | None = None  # the first length of time stated (years worked, months unsigned…)
     service_approximate: bool = False  # "五年多": at least the stated time, the rest unknown
     event_date: date | None = None
+    left_on: date | None = None  # the date the job ended, when the worker gives it ("2022年5月被辞退")
+    left_on_said: str = ""  # that date in the worker's words ("2022年5月", not a day they never gave)
     extra_babies: int = 0
     difficult_birth: bool = False
 
@@ -76,9 +78,23 @@ def analyse(text: str, today: date | None = None) -> QuestionFacts:
             facts.service_approximate = duration.approximate
     if "date" in by_type:
         facts.event_date = parse_date(text[by_type["date"]["start"] : by_type["date"]["end"]], today)
+    left = next((e for e in found if e["entity"] == "date" and _LEAVING.match(text, e["end"], e["end"] + 12)), None)
+    if left is not None:
+        facts.left_on_said = text[left["start"] : left["end"]]
+        facts.left_on = parse_date(facts.left_on_said, today)
     facts.extra_babies = max((n for word, n in _MULTIPLE_BIRTH.items() if word in text), default=0)
     facts.difficult_birth = bool(_DIFFICULT_BIRTH.search(text))
     return facts
+
+
+# A job ending right after a date: "2022年5月30日被辞退", "去年3月离职的", "2021年底合同到期".
+_LEAVING = re.compile(r"[^，。；？！,.;?!]{0,5}?(?:辞退|开除|解除|离职|辞职|被裁|裁员|不干了|合同到期|终止|被炒)")
+
+
+def time_limit_passed(f: QuestionFacts, today: date | None = None) -> bool:
+    """Whether the job ended more than a year ago (劳动争议调解仲裁法 第二十七条: one year from when the worker knew
+    of the infringement; interruptions and suspensions aside), so a claim from it may be out of time."""
+    return f.left_on is not None and add_months(f.left_on, 12) < (today or date.today())
 
 
 _WAGE_BEFORE = re.compile(

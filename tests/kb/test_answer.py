@@ -138,3 +138,11 @@ def test_several_other_cities_are_not_guessed_between(knowledge):
     ]
     answer = knowledge.answer(text, "leave", cities, 0.9)
     assert "您不在北京工作" in answer.text and "您在深圳" not in answer.text and "再增加7天" not in answer.text
+
+
+def test_a_claim_from_a_job_that_ended_over_a_year_ago_is_warned_about_the_time_limit(knowledge):
+    answer = knowledge.answer("我2022年5月被辞退了，公司一直没跟我签合同，二倍工资能要吗", "labor_contract", [], 0.9)
+    assert "2022年5月就离开了单位" in answer.text and "12351" in answer.text
+    assert ("劳动争议调解仲裁法", 27) in {(c["law"], c["article"]) for c in answer.citations}
+    recent = knowledge.answer("我上个月被辞退了，公司一直没跟我签合同，二倍工资能要吗", "labor_contract", [], 0.9)
+    assert "离开了单位" not in recent.text

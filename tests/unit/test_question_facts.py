@@ -2,9 +2,11 @@
 group of 工伤保险条例 (35: 1-4, 36: 5-6, 37: 7-10) says what that article says, and an illegal employer's
 grades follow the multiples of the compensation rules, not the insurance fund's months."""
 
+from datetime import date
+
 import pytest
 
-from knowledge_base.facts import analyse, apply, decides, grounds, speaks_of_other_grades
+from knowledge_base.facts import analyse, apply, decides, grounds, speaks_of_other_grades, time_limit_passed
 
 
 @pytest.mark.parametrize(
@@ -64,3 +66,20 @@ def test_a_stated_grade_decides_the_card_only_for_a_question_about_what_it_bring
 )
 def test_a_card_about_other_grades_than_the_workers_is_recognised(card_text, other):
     assert speaks_of_other_grades(card_text, analyse("评了八级伤残")) is other
+
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "passed"),
+    [
+        ("我2022年5月30日被公司辞退了，一直没签合同能要二倍工资吗", "2022年5月30日", True),
+        ("去年3月离职的，加班费还能要吗", "去年3月", True),
+        ("上个月被辞退了，能拿补偿吗", "上个月", False),
+        ("2019年入职，一直没签合同，现在还在干", "", False),  # a start date is not the end of the job
+    ],
+)
+def test_the_end_of_the_job_is_read_and_a_year_past_it_is_out_of_time(question, said, passed):
+    facts = analyse(question, TODAY)
+    assert facts.left_on_said == said and time_limit_passed(facts, TODAY) is passed
