@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-BEIJING = re.compile(r"北京市|北京|本市|离京|在京(?!津冀)")
+_BEIJING = re.compile(r"北京市|北京|本市|离京|在京(?!津冀)")
 _LOCAL = {"离京": "离开当地", "在京": "在当地"}  # the short name 京 in "离京回老家", "在京单位"
 # A clause that states what Beijing itself adds or decides, not where to ask or which standard applies.
 _BEIJING_ONLY = re.compile(r"再加|再增加|另加|增加\d+天|育儿假|试点|从\d{4}年|\d+个?(?:工作日|天)")
@@ -24,23 +24,24 @@ _CLAUSE = re.compile(r"(?<=[，：])")
 def localise(text: str) -> str:
     """``text`` for a worker outside Beijing: Beijing's offices and standards as the local ones, clauses
     that state a Beijing-only rule left out (and a condition left without its consequence with them)."""
-    if not BEIJING.search(text):
+    if not _BEIJING.search(text):
         return text
     return "".join(_sentence(s) for s in _SENTENCE.split(text))
 
 
 def _sentence(sentence: str) -> str:
-    if not BEIJING.search(sentence):
+    if not _BEIJING.search(sentence):
         return sentence
     clauses = _CLAUSE.split(sentence)
     kept = [c for c in clauses if not _beijing_only(c)]
     if len(kept) < len(clauses) and kept and kept[-1].rstrip("，：").endswith("的"):
         return ""  # "孩子不满3周岁的，" would be left waiting for the rule that was taken out
-    out = BEIJING.sub(lambda m: _LOCAL.get(m.group(), "当地"), "".join(kept))
+    out = _BEIJING.sub(lambda m: _LOCAL.get(m.group(), "当地"), "".join(kept))
     if out and clauses[-1] not in kept:  # the sentence's own end mark went with its last clause
-        out = out.rstrip("，：") + clauses[-1][-1:] if clauses[-1][-1:] in "。；！？" else out
+        end = clauses[-1][-1:]
+        out = out.rstrip("，：") + (end if end in "。；！？" else "")
     return out
 
 
 def _beijing_only(clause: str) -> bool:
-    return bool(BEIJING.search(clause)) and bool(_BEIJING_ONLY.search(clause)) and not _POINTER.search(clause)
+    return bool(_BEIJING.search(clause)) and bool(_BEIJING_ONLY.search(clause)) and not _POINTER.search(clause)
