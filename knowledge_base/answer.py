@@ -197,7 +197,14 @@ def _two_cards(
 
 def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> Answer:
     topic = say(f"topics.{intent}") if intent and intent != OUT_OF_SCOPE else None
-    lead = say("answer.unsure", topic=topic) if topic else say("answer.unsure_no_topic")
+    options = _options(result.cards)
+    # With close questions to tap, the worker who has just told their whole story is not asked to tell it again.
+    if options:
+        lead = say("answer.unsure_pick")
+    elif topic:
+        lead = say("answer.unsure", topic=topic)
+    else:
+        lead = say("answer.unsure_no_topic")
     # The general steps (keep evidence, 12351), not the topic's: "don't sign a resignation" from the dismissal
     # steps would misguide a worker who asked how to resign, and nothing says which situation this is.
     text = _bubble([lead], retriever.domain.default_next_steps[:2], closing=say("answer.offer_human"))
@@ -207,7 +214,7 @@ def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> A
         text=text,
         citations=citations,
         confidence=result.cards[0].probability if result.cards else 0.0,
-        options=_options(result.cards),
+        options=options,
         reasons=[UNSURE_REASON],
         hits=result.hits,
     )

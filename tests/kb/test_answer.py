@@ -63,6 +63,7 @@ def test_an_unclear_question_offers_choices_and_a_person_instead_of_refusing(kno
     assert 1 <= len(answer.options) <= 3 and all(o["payload"].startswith("/ask_card") for o in answer.options)
     assert all(c.get("relevance") == "possible" for c in answer.citations)
     assert "转人工" in answer.text and "没有找到足够确定的法律依据" not in answer.text
+    assert "点下面最接近的问题" in answer.text and "能再说说发生了什么" not in answer.text  # not asked to repeat
 
 
 def test_out_of_scope_gets_a_referral_without_citations(knowledge):
