@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from knowledge_base.answer import book_title
+from knowledge_base.answer import OPTION_P, SECOND_P, book_title
+from knowledge_base.card_match import CardHit
 from knowledge_base.cards import ANSWER_LIMIT, opening
 
 pytestmark = pytest.mark.slow  # builds the real index once per session
@@ -147,3 +148,43 @@ def test_a_claim_from_a_job_that_ended_over_a_year_ago_is_warned_about_the_time_
     assert ("劳动争议调解仲裁法", 27) in {(c["law"], c["article"]) for c in answer.citations}
     recent = knowledge.answer("我上个月被辞退了，公司一直没跟我签合同，二倍工资能要吗", "labor_contract", [], 0.9)
     assert "离开了单位" not in recent.text
+
+
+def _ranked(retriever, monkeypatch, ranking: list[tuple[str, float]]) -> None:
+    """The retriever finds these cards with these probabilities, whatever the question (what the answer
+    does with a ranking is what is tested, not the ranking itself)."""
+    found = retriever.search
+
+    def search(text, **kwargs):
+        result = found(text, **kwargs)
+        result.cards = [CardHit(retriever.cards.by_id[i], p, 0.5, i) for i, p in ranking]
+        return result
+
+    monkeypatch.setattr(retriever, "search", search)
+
+
+def test_a_probable_answer_with_a_probable_runner_up_gives_both_answers(knowledge, monkeypatch):
+    retriever = knowledge._require()
+    first, second, third = "wage-arrears-what-to-do", "wage-payslip", "wage-evidence"
+    _ranked(retriever, monkeypatch, [(first, 0.3), (second, SECOND_P + 0.01), (third, OPTION_P + 0.01)])
+    answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
+    cards = retriever.cards.by_id
+    assert answer.kind == "probable" and answer.cards == [first, second]
+    lines = answer.text.splitlines()
+    assert lines[0] == f"如果您问的是“{cards[first].question}”：{cards[first].answer}"
+    assert lines[1] == f"如果您问的是“{cards[second].question}”：{cards[second].answer}"
+    assert [o["payload"] for o in answer.options] == [f'/ask_card{{"card":"{third}"}}']
+    cited = [(c["law"], c["article"]) for c in answer.citations]
+    assert cited[:2] == [tuple(a) for a in cards[first].articles[:2]]
+    assert tuple(cards[second].articles[0]) in cited
+    assert len(answer.text) <= 600
+
+
+def test_a_probable_answer_whose_runner_up_is_unlikely_gives_one_answer(knowledge, monkeypatch):
+    retriever = knowledge._require()
+    first, second = "wage-arrears-what-to-do", "wage-payslip"
+    _ranked(retriever, monkeypatch, [(first, 0.3), (second, SECOND_P - 0.01)])
+    answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
+    assert answer.kind == "probable" and answer.cards == [first]
+    assert answer.text.count("如果您问的是") == 1
+    assert [o["payload"] for o in answer.options] == [f'/ask_card{{"card":"{second}"}}']
