@@ -15,7 +15,7 @@ Every cited article is checked against the serving index: it must exist and be i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from phrasebook import say
 
@@ -88,10 +88,13 @@ def book_title(law: str) -> str:
 def compose(
     retriever: Retriever, text: str, intent: str | None, entities: list[dict], intent_confidence: float = 0.0
 ) -> Answer:
-    result = retriever.search(text, intent=intent, k=8, intent_confidence=intent_confidence)
     facts = question_facts.analyse(text)
+    found = retriever.search(text, intent=intent, k=8, intent_confidence=intent_confidence)
+    # A card whose rule is for other people than the worker says they are (a 67-year-old and a rule for
+    # workers below retirement age) does not answer them, however close its wording.
+    result = replace(found, cards=[h for h in found.cards if not question_facts.contradicts(h.card.premise, facts)])
     city = _other_city(entities, text)
-    two = _two_questions(retriever, text, intent, intent_confidence, result.cards)
+    two = _two_questions(retriever, text, intent, intent_confidence, result.cards, facts)
     best = result.cards[0] if result.cards else None
     decided = _decided_by_facts(result.cards, facts, text)
     if two is not None:
@@ -196,7 +199,9 @@ def _two_cards(
         ]
     cards = [first.card, second.card]
     parts += _time_limit(facts, cards)
-    parts, steps = _for_city(parts, list(dict.fromkeys(first.card.steps[:2] + second.card.steps[:2])), city)
+    # Two guesses share the phone screen: each brings its first step only.
+    steps = first.card.steps[:1] + second.card.steps[:1] if framed else first.card.steps[:2] + second.card.steps[:2]
+    parts, steps = _for_city(parts, list(dict.fromkeys(steps)), city)
     citations = _card_citations(retriever, cards)
     if framed:
         citations = _with_union_policy(retriever, _hit_citations(retriever, result.hits, cards), result)
@@ -336,7 +341,12 @@ def _options(cards: list[CardHit]) -> list[dict]:
 
 
 def _two_questions(
-    retriever: Retriever, text: str, intent: str | None, confidence: float, whole: list[CardHit]
+    retriever: Retriever,
+    text: str,
+    intent: str | None,
+    confidence: float,
+    whole: list[CardHit],
+    facts: question_facts.QuestionFacts,
 ) -> tuple[CardHit, CardHit] | None:
     """Two cards when the message asks two things: two parts of it each surely match a different card, and
     one of them is among the closest cards to the whole message (the other part may be on another topic,
@@ -347,6 +357,8 @@ def _two_questions(
     found: list[CardHit] = []
     for segment, query in zip(segments, retriever.cards.embed_many(segments)):
         best = retriever.cards.match(segment, intent, confidence, k=1, query=query)
+        if best and question_facts.contradicts(best[0].card.premise, facts):
+            continue
         if best and best[0].probability >= ANSWER_P and all(best[0].id != f.id for f in found):
             found.append(best[0])
     closest = [c.id for c in whole[:3]]

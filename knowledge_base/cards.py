@@ -40,6 +40,9 @@ FACTS = (
     "arbitration_deadline",
     "overtime_pay",
 )
+# Who a card's rule is for, when a worker's stated facts can rule it out (knowledge_base/facts.py): a card for
+# workers below their retirement age does not answer a 67-year-old, whatever the wording.
+PREMISES = ("below_retirement_age", "past_retirement_age")
 MIN_VARIANTS = 6
 ANSWER_LIMIT = 160  # characters of the direct answer a worker reads first
 DETAILS_LIMIT = 240
@@ -61,6 +64,7 @@ class AnswerCard:
     related: list[str] = field(default_factory=list)  # ids of cards a worker often asks next
     calculator: str | None = None
     facts: str | None = None
+    premise: str | None = None  # one of PREMISES: whom the answer is for
     status: str = "in_force"
     source_path: str = ""
 
@@ -86,7 +90,7 @@ class AnswerCard:
         if self.steps:
             out["steps"] = self.steps
         out["articles"] = [{"law": law, "article": number} for law, number in self.articles]
-        for key in ("related", "calculator", "facts"):
+        for key in ("related", "calculator", "facts", "premise"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.status != "in_force":
@@ -111,6 +115,7 @@ def card_from_dict(raw: dict, source_path: str = "") -> AnswerCard:
         related=[str(r) for r in raw.get("related") or []],
         calculator=raw.get("calculator") or None,
         facts=raw.get("facts") or None,
+        premise=raw.get("premise") or None,
         status=str(raw.get("status") or "in_force"),
         source_path=source_path,
     )
@@ -183,6 +188,8 @@ def card_problems(card: AnswerCard, citable: set[tuple[str, int]], topic_intents
         problems.append(f"unknown calculator {card.calculator!r}")
     if card.facts not in (None, *FACTS):
         problems.append(f"unknown facts {card.facts!r}")
+    if card.premise not in (None, *PREMISES):
+        problems.append(f"unknown premise {card.premise!r}")
     return [f"{where}: {p}" for p in problems]
 
 

@@ -41,6 +41,7 @@ class QuestionFacts:
     left_on_said: str = ""  # that date in the worker's words ("2022年5月", not a day they never gave)
     extra_babies: int = 0
     difficult_birth: bool = False
+    age: tuple[int, int] | None = None  # the worker's age as stated: (youngest, oldest) it can be ("五十多岁": 51-59)
 
     def known(self) -> dict[str, str]:
         """What was read, for calculators and the lawyers' case page (empty fields left out)."""
@@ -82,9 +83,45 @@ def analyse(text: str, today: date | None = None) -> QuestionFacts:
     if left is not None:
         facts.left_on_said = text[left["start"] : left["end"]]
         facts.left_on = parse_date(facts.left_on_said, today)
+    facts.age = _age(text)
     facts.extra_babies = max((n for word, n in _MULTIPLE_BIRTH.items() if word in text), default=0)
     facts.difficult_birth = bool(_DIFFICULT_BIRTH.search(text))
     return facts
+
+
+_AGE = re.compile(r"(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})(?P<more>多)?(?:周)?岁")
+# An age right after these words is someone else's (the worker's child), not the worker's.
+_CHILD = re.compile(r"(?:孩子|儿子|女儿|闺女|宝宝|小孩|娃)[^，。,.；;！!？?]{0,4}$")
+
+
+def _age(text: str) -> tuple[int, int] | None:
+    """The one age the message states for an adult (a child's age is not the worker's); None when it states
+    none, or several (the worker's and a parent's: which one the question is about is unclear)."""
+    from nlu.numerals import to_int
+
+    ages = set()
+    for m in _AGE.finditer(text):
+        n = to_int(m["n"])
+        if n is None or not 14 <= n <= 90 or _CHILD.search(text[max(0, m.start() - 8) : m.start()]):
+            continue
+        ages.add((n + 1, n + 9) if m["more"] and n % 10 == 0 else (n, n))
+    return ages.pop() if len(ages) == 1 else None
+
+
+# Under the 2025 decision on raising the retirement age step by step, nobody's statutory retirement age is
+# below 50 (women workers' former age) or above 63 (men's final age): only ages outside that span settle
+# whether a worker has reached theirs.
+LOWEST_RETIREMENT_AGE, HIGHEST_RETIREMENT_AGE = 50, 63
+
+
+def contradicts(premise: str | None, f: QuestionFacts) -> bool:
+    """Whether the worker's stated age rules out the people a card's rule is for (``AnswerCard.premise``)."""
+    if premise is None or f.age is None:
+        return False
+    youngest, oldest = f.age
+    if premise == "below_retirement_age":
+        return youngest >= HIGHEST_RETIREMENT_AGE
+    return premise == "past_retirement_age" and oldest < LOWEST_RETIREMENT_AGE
 
 
 # A job ending right after a date: "2022年5月30日被辞退", "去年3月离职的", "2021年底合同到期".

@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 
 from api.assistant.intents import OUT_OF_SCOPE, TOPIC_INTENTS
 from api.conversation.models import ConversationMessage, utcnow
-from knowledge_base.cards import ANSWER_LIMIT, CALCULATORS, DETAILS_LIMIT, FACTS, MAX_STEPS, card_from_dict, normalise
+from knowledge_base.cards import (
+    ANSWER_LIMIT,
+    CALCULATORS,
+    DETAILS_LIMIT,
+    FACTS,
+    MAX_STEPS,
+    PREMISES,
+    card_from_dict,
+    normalise,
+)
 from knowledge_base.corpus import cn_to_int
 from knowledge_base.overlay import corpus_overrides
 
@@ -39,6 +48,7 @@ class CardForm:
     related: str = ""  # card ids
     calculator: str = ""
     facts: str = ""
+    premise: str = ""
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -56,6 +66,7 @@ class CardForm:
             related=" ".join(card.related),
             calculator=card.calculator or "",
             facts=card.facts or "",
+            premise=card.premise or "",
         )
 
 
@@ -87,6 +98,8 @@ def parse_card(form: CardForm, kb, overlay_dir, known_ids: set[str]) -> dict | N
         form.errors.append("请选择计算器。")
     if form.facts and form.facts not in FACTS:
         form.errors.append("请选择要用到的职工情况。")
+    if form.premise and form.premise not in PREMISES:
+        form.errors.append("请选择这张卡片适用的人群。")
     unknown = [r for r in related if r not in known_ids]
     if unknown:
         form.errors.append(f"相关问题里的卡片不存在：{'、'.join(unknown)}")
@@ -107,6 +120,7 @@ def parse_card(form: CardForm, kb, overlay_dir, known_ids: set[str]) -> dict | N
         "related": related,
         "calculator": form.calculator or None,
         "facts": form.facts or None,
+        "premise": form.premise or None,
     }
     return card_from_dict(raw).to_dict()
 

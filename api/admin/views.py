@@ -36,7 +36,7 @@ from api.users.models import Role, User
 from api.web.login import LoginRefusal, check_login, signed_in
 from api.web.session import SessionArea, WebSession, new_token, tokens_match
 from knowledge_base.answer import book_title
-from knowledge_base.cards import CALCULATORS
+from knowledge_base.cards import CALCULATORS, PREMISES
 from knowledge_base.cards import FACTS as FACT_RULES
 from phrasebook import say
 
@@ -69,6 +69,7 @@ templates.env.globals.update(
     CARD_INTENTS=CARD_INTENTS,
     CALCULATORS=CALCULATORS,
     FACTS=FACT_RULES,
+    PREMISES=PREMISES,
 )
 FACT_RULE_LABELS = {
     "disability_grade": "伤残等级对应的补助金",
@@ -84,12 +85,17 @@ FACT_RULE_LABELS = {
     "arbitration_deadline": "仲裁时效截止日",
     "overtime_pay": "加班费",
 }
+PREMISE_LABELS = {
+    "below_retirement_age": "还没到退休年龄的职工",
+    "past_retirement_age": "已到或超过退休年龄的人",
+}
 templates.env.filters.update(
     beijing=present.beijing_time,
     label=label,
     book=book_title,
     calculator=lambda key: say(f"calculators.{key}"),
     fact_rule=lambda key: FACT_RULE_LABELS.get(key, key),
+    premise=lambda key: PREMISE_LABELS.get(key, key),
 )
 
 DONE_MESSAGES = {
@@ -470,6 +476,7 @@ def faq_save(
     related: Annotated[str, Form(max_length=1000)] = "",
     calculator: Annotated[str, Form(max_length=40)] = "",
     facts: Annotated[str, Form(max_length=40)] = "",
+    premise: Annotated[str, Form(max_length=40)] = "",
     is_new: Annotated[bool, Form()] = False,
 ) -> Response:
     form = CardForm(
@@ -484,6 +491,7 @@ def faq_save(
         related=related,
         calculator=calculator,
         facts=facts,
+        premise=premise,
     )
     settings = request.app.state.settings
     card = parse_card(form, request.app.state.kb, settings.kb_staff_dir, store.card_ids())

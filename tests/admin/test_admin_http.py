@@ -183,6 +183,30 @@ def test_cards_must_cite_existing_in_force_articles(admin_env):
     assert response.status_code == 422 and "已废止" in response.text
 
 
+def test_a_cards_premise_is_edited_kept_and_checked(admin_env):
+    client, _ = admin_login(admin_env.app)
+    csrf = page_csrf(client, "/admin/faq/new")
+    assert "还没到退休年龄的职工" in client.get("/admin/faq/new").text  # offered in words, not as a code
+    card = {
+        "csrf": csrf,
+        "id": "older-worker-staff",
+        "intent": "labor_contract",
+        "is_new": "true",
+        "question": "没到退休年龄，单位能只签劳务协议吗",
+        "variants": "五十多岁单位只给签劳务协议\n年纪大了不给签劳动合同\n没到退休年龄签劳务合同行吗",
+        "answer": "不能。没到退休年龄的职工为单位干活、受单位管理的，单位应当签劳动合同。",
+        "articles": "劳动合同法 第10条",
+    }
+    wrong = client.post("/admin/faq/save", data={**card, "premise": "elderly"})
+    assert wrong.status_code == 422 and "适用的人群" in wrong.text
+    saved = client.post("/admin/faq/save", data={**card, "premise": "below_retirement_age"}, follow_redirects=False)
+    assert saved.status_code == 303
+    staff_file = admin_env.settings.kb_staff_dir / "faq" / "older-worker-staff.yml"
+    assert "premise: below_retirement_age" in staff_file.read_text(encoding="utf-8")
+    page = client.get("/admin/faq/edit", params={"id": "older-worker-staff"}).text
+    assert '<option value="below_retirement_age" selected>' in page  # a later save keeps it
+
+
 def test_the_card_list_searches_and_shows_cards_never_used(admin_env):
     app = admin_env.app
     client, _ = admin_login(app)

@@ -188,3 +188,14 @@ def test_a_probable_answer_whose_runner_up_is_unlikely_gives_one_answer(knowledg
     assert answer.kind == "probable" and answer.cards == [first]
     assert answer.text.count("如果您问的是") == 1
     assert [o["payload"] for o in answer.options] == [f'/ask_card{{"card":"{second}"}}']
+
+
+def test_a_card_for_other_people_than_the_worker_says_they_are_is_passed_over(knowledge, monkeypatch):
+    retriever = knowledge._require()
+    below, past = "contract-older-worker-service-agreement", "contract-overage-no-pension"
+    assert retriever.cards.by_id[below].premise == "below_retirement_age"
+    _ranked(retriever, monkeypatch, [(below, 0.6), (past, 0.5)])
+    answer = knowledge.answer("我今年67岁了，单位说只能签劳务协议", "labor_contract", [], 0.8)
+    assert answer.cards == [past] and answer.kind == "card"
+    unstated = knowledge.answer("单位说年纪大了只能签劳务协议", "labor_contract", [], 0.8)
+    assert unstated.cards == [below]  # no age stated: the closest card stands

@@ -30,11 +30,23 @@ def test_the_checker_catches_a_broken_card():
             "variants": card.variants[:2],
             "answer": "",
             "articles": [("最高人民法院关于审理劳动争议案件适用法律若干问题的解释", 1)],
+            "premise": "elderly",
         }
     )
     problems = bank_problems([broken, card], citable=set(card.articles), topic_intents={card.intent})
     assert any("variants" in p for p in problems) and any("no direct answer" in p for p in problems)
     assert any("not in force" in p for p in problems) and any("appears twice" in p for p in problems)
+    assert any("unknown premise" in p for p in problems)
+
+
+def test_no_phrasing_of_a_card_states_an_age_its_premise_rules_out():
+    """A card for workers below retirement age is never taught with a 67-year-old's story: the answer would
+    rule out the very phrasings it learnt from."""
+    from knowledge_base.facts import analyse, contradicts
+
+    cards = [c for c in load_cards(DOCS) if c.premise]
+    assert len(cards) >= 20
+    assert [(c.id, p) for c in cards for p in c.phrasings if contradicts(c.premise, analyse(p))] == []
 
 
 def test_at_least_15_cards_for_every_topic_and_400_in_all():

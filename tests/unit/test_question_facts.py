@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from knowledge_base.facts import analyse, apply, decides, grounds, speaks_of_other_grades, time_limit_passed
+from knowledge_base.facts import (
+    analyse,
+    apply,
+    contradicts,
+    decides,
+    grounds,
+    speaks_of_other_grades,
+    time_limit_passed,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +91,24 @@ TODAY = date(2026, 12, 1)
 def test_the_end_of_the_job_is_read_and_a_year_past_it_is_out_of_time(question, said, passed):
     facts = analyse(question, TODAY)
     assert facts.left_on_said == said and time_limit_passed(facts, TODAY) is passed
+
+
+@pytest.mark.parametrize(
+    "question,ruled_out",
+    [
+        ("我今年67岁了在工地看大门，老板说不要我了", {"below_retirement_age"}),
+        ("六十三岁保安被辞退有补偿吗", {"below_retirement_age"}),
+        ("四十多岁下岗了社保怎么办", {"past_retirement_age"}),
+        ("五十多岁了单位不给交社保", set()),  # 51-59: retirement age could be either side
+        ("我58周岁女的，单位让我回家", set()),
+        ("六十多岁还在干活受伤了算工伤吗", set()),  # 61-69: a man of 61 may not have reached his yet
+        ("孩子3岁了我还能休育儿假吗", set()),  # the child's age, not the worker's
+        ("我今年35岁，我爸68岁在工地干活被欠了工钱", set()),  # whose question it is: unclear
+        ("单位拖欠工资三个月", set()),
+    ],
+)
+def test_a_stated_age_rules_out_only_cards_for_people_it_cannot_be(question, ruled_out):
+    facts = analyse(question)
+    premises = {"below_retirement_age", "past_retirement_age"}
+    assert {p for p in premises if contradicts(p, facts)} == ruled_out
+    assert not contradicts(None, facts)
