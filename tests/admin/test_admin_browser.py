@@ -17,7 +17,7 @@ from .helpers import seed_history
 
 pytestmark = pytest.mark.slow
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-BUILD_TIMEOUT_MS = 240_000
+BUILD_TIMEOUT_MS = 600_000  # a full rebuild of ~1,250 cards on a busy 2-core machine
 
 SUMMER_CARE = """# 职工子女暑期托管服务指南
 
