@@ -92,7 +92,7 @@ def compose(
     found = retriever.search(text, intent=intent, k=8, intent_confidence=intent_confidence)
     # A card whose rule is for other people than the worker says they are (a 67-year-old and a rule for
     # workers below retirement age) does not answer them, however close its wording.
-    result = replace(found, cards=[h for h in found.cards if not question_facts.contradicts(h.card.premise, facts)])
+    result = replace(found, cards=_for_worker(found.cards, facts))
     city = _other_city(entities, text)
     two = _two_questions(retriever, text, intent, intent_confidence, result.cards, facts)
     best = result.cards[0] if result.cards else None
@@ -119,6 +119,11 @@ def compose(
         answer = _unsure(retriever, result, intent)
     answer.facts = facts.known()  # kept for the conversation: calculators and follow-ups use them
     return answer
+
+
+def _for_worker(cards: list[CardHit], facts: question_facts.QuestionFacts) -> list[CardHit]:
+    """The cards whose rule can be for this worker: none whose premise their stated age rules out."""
+    return [h for h in cards if not question_facts.contradicts(h.card.premise, facts)]
 
 
 def _decided_by_facts(cards: list[CardHit], facts: question_facts.QuestionFacts, text: str) -> CardHit | None:
@@ -202,9 +207,10 @@ def _two_cards(
     # Two guesses share the phone screen: each brings its first step only.
     steps = first.card.steps[:1] + second.card.steps[:1] if framed else first.card.steps[:2] + second.card.steps[:2]
     parts, steps = _for_city(parts, list(dict.fromkeys(steps)), city)
-    citations = _card_citations(retriever, cards)
     if framed:
         citations = _with_union_policy(retriever, _hit_citations(retriever, result.hits, cards), result)
+    else:
+        citations = _card_citations(retriever, cards)
     return Answer(
         kind="probable" if framed else "cards",
         text=_bubble(parts, steps),
@@ -293,8 +299,13 @@ def _bubble(parts: list[str], steps: list[str], closing: str | None = None) -> s
 
 
 def _card_citations(retriever: Retriever, cards: list[AnswerCard]) -> list[dict]:
+    return _citable(retriever, [a for card in cards for a in card.articles])
+
+
+def _citable(retriever: Retriever, ranked: list[tuple[str, int]]) -> list[dict]:
+    """The first MAX_CITATIONS of these articles that the serving index can cite, each once."""
     seen, out = set(), []
-    for law, number in (a for card in cards for a in card.articles):
+    for law, number in ranked:
         cited = verified(retriever, law, number)
         if cited is not None and (law, number) not in seen:
             seen.add((law, number))
@@ -322,14 +333,7 @@ def _with_union_policy(retriever: Retriever, citations: list[dict], result: Sear
 
 def _hit_citations(retriever: Retriever, hits: list[Hit], cards: list[AnswerCard]) -> list[dict]:
     """The hybrid's articles (which the probable cards voted for), after the first two of each card's own."""
-    ranked = [a for card in cards for a in card.articles[:2]] + [(h.law, h.article) for h in hits]
-    out, seen = [], set()
-    for law, number in ranked:
-        cited = verified(retriever, law, number)
-        if cited is not None and (law, number) not in seen:
-            seen.add((law, number))
-            out.append(cited)
-    return out[:MAX_CITATIONS]
+    return _citable(retriever, [a for card in cards for a in card.articles[:2]] + [(h.law, h.article) for h in hits])
 
 
 def _options(cards: list[CardHit]) -> list[dict]:
@@ -356,9 +360,7 @@ def _two_questions(
         return None
     found: list[CardHit] = []
     for segment, query in zip(segments, retriever.cards.embed_many(segments)):
-        best = retriever.cards.match(segment, intent, confidence, k=1, query=query)
-        if best and question_facts.contradicts(best[0].card.premise, facts):
-            continue
+        best = _for_worker(retriever.cards.match(segment, intent, confidence, k=1, query=query), facts)
         if best and best[0].probability >= ANSWER_P and all(best[0].id != f.id for f in found):
             found.append(best[0])
     closest = [c.id for c in whole[:3]]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from nlu.numerals import to_int
 from phrasebook import say
 
 from .calculators import ServicePeriod, add_months, full_year_days, months_of_pay
@@ -97,8 +98,6 @@ _CHILD = re.compile(r"(?:孩子|儿子|女儿|闺女|宝宝|小孩|娃)[^，。,
 def _age(text: str) -> tuple[int, int] | None:
     """The one age the message states for an adult (a child's age is not the worker's); None when it states
     none, or several (the worker's and a parent's: which one the question is about is unclear)."""
-    from nlu.numerals import to_int
-
     ages = set()
     for m in _AGE.finditer(text):
         n = to_int(m["n"])
