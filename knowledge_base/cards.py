@@ -35,10 +35,10 @@ FACTS = (
     "maternity_leave",
     "probation",
     "unemployment_benefit",
-    "medical_period",
     "death_benefit",
     "arbitration_deadline",
     "overtime_pay",
+    "retirement_age",
 )
 # Who a card's rule is for, when a worker's stated facts can rule it out (knowledge_base/facts.py): a card for
 # workers below their retirement age does not answer a 67-year-old, whatever the wording.

@@ -3,7 +3,8 @@
 "评了十级伤残，月工资六千" on the disability-benefit card becomes "按您说的十级伤残：一次性伤残补助金是7个月
 的本人工资；按月工资6000元估算，一次性伤残补助金约42000元。" Every figure here comes from the article the
 card cites (工伤保险条例 第三十五至三十七条, 劳动合同法 第十九、四十七、八十二、八十七条, 带薪年休假条例 第三条,
-女职工劳动保护特别规定 第七条, 社会保险法 第四十六条, 劳动争议调解仲裁法 第二十七条); a fact we cannot read
+女职工劳动保护特别规定 第七条, 社会保险法 第四十六条, 劳动争议调解仲裁法 第二十七条, the union policy document
+退休年龄与社保公积金政策指南 第一条); a fact we cannot read
 with confidence produces no sentence at all, and the card's general answer stands on its own.
 """
 
@@ -17,8 +18,9 @@ from decimal import Decimal
 from nlu.numerals import to_int
 from phrasebook import say
 
-from .calculators import ServicePeriod, add_months, full_year_days, months_of_pay
+from .calculators import ServicePeriod, add_months, full_year_days, months_of_pay, overtime
 from .calculators.common import chinese_date, number, round_money
+from .calculators.retirement import MEN, TRACKS, WOMEN_50, WOMEN_55, Track, retirement_age
 
 # 工伤保险条例 第三十五、三十六、三十七条
 LUMP_SUM_MONTHS = {1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7}
@@ -29,6 +31,14 @@ ILLEGAL_EMPLOYER_MULTIPLE = {1: 16, 2: 14, 3: 12, 4: 10, 5: 8, 6: 6, 7: 4, 8: 3,
 _MULTIPLE_BIRTH = {"双胞胎": 1, "龙凤胎": 1, "三胞胎": 2}
 _DIFFICULT_BIRTH = re.compile(r"难产|剖腹|剖宫|顺转剖")
 MATERNITY_DAYS, DIFFICULT_BIRTH_DAYS, EXTRA_BABY_DAYS = 98, 15, 15  # 女职工劳动保护特别规定 第七条
+
+
+@dataclass(frozen=True)
+class Birth:
+    earliest_year: int
+    latest_year: int  # the same year when it was stated; two when it comes from an age ("今年51")
+    month: int | None = None
+    from_age: int | None = None
 
 
 @dataclass
@@ -43,6 +53,8 @@ class QuestionFacts:
     extra_babies: int = 0
     difficult_birth: bool = False
     age: tuple[int, int] | None = None  # the worker's age as stated: (youngest, oldest) it can be ("五十多岁": 51-59)
+    born: Birth | None = None  # when the person the question is about was born, as far as the words tell
+    retirement_tracks: tuple[Track, ...] = TRACKS  # the retirement-age groups their words leave possible
 
     def known(self) -> dict[str, str]:
         """What was read, for calculators and the lawyers' case page (empty fields left out)."""
@@ -85,6 +97,8 @@ def analyse(text: str, today: date | None = None) -> QuestionFacts:
         facts.left_on_said = text[left["start"] : left["end"]]
         facts.left_on = parse_date(facts.left_on_said, today)
     facts.age = _age(text)
+    facts.born = _birth(text) or _birth_from_age(facts.age, today)
+    facts.retirement_tracks = _retirement_tracks(text)
     facts.extra_babies = max((n for word, n in _MULTIPLE_BIRTH.items() if word in text), default=0)
     facts.difficult_birth = bool(_DIFFICULT_BIRTH.search(text))
     return facts
@@ -105,6 +119,56 @@ def _age(text: str) -> tuple[int, int] | None:
             continue
         ages.add((n + 1, n + 9) if m["more"] and n % 10 == 0 else (n, n))
     return ages.pop() if len(ages) == 1 else None
+
+
+_CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
+_YEAR = r"(?<!\d)(?P<y>19[4-9]\d|[4-9]\d|一九[零〇一二三四五六七八九]{2}|[四五六七八九][零〇一二三四五六七八九])年"
+_MONTH = r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?)?"
+# "1968年5月出生", "七九年春天生的", "俺是七五年生人"; or a year said of a person: "我75年的", "老婆1982年的",
+# or standing alone as a clause.
+_BORN = (
+    re.compile(rf"{_YEAR}{_MONTH}[^，。,；;！!？?\d]{{0,4}}?(?:出生|生人|生的|生(?=[，。,；;！!？?\s]|$))"),
+    re.compile(rf"(?:我|俺|她|他|本人|老婆|媳妇|妻子|老公|丈夫|是)\s*{_YEAR}{_MONTH}的"),
+    re.compile(rf"(?:^|[\s，,。])\s*{_YEAR}{_MONTH}的(?=[\s，,。；;！!？?]|$)"),  # "…干活 七六年的 今年五十了"
+)
+_FEMALE = re.compile(r"女|老婆|媳妇|妻子|我妈|母亲|阿姨|大姐|大妈")
+_MALE = re.compile(r"男|老公|丈夫|我爸|父亲|大叔|大爷")
+# What a woman's former retirement age was: 50 for workers, 55 for cadres and staff (or as she says it).
+_FORMER_50 = re.compile(r"50岁?就?退|五十岁?就?退|工人|车间|厂里|工厂|流水线|保洁|挡车工|普工|操作工|一线")
+_FORMER_55 = re.compile(
+    r"55岁?就?退|五十五岁?就?退|干部|管理岗|管理人员|技术岗|职员|科员|文员|会计|教师|老师|护士|办公室"
+)
+
+
+def _birth(text: str) -> Birth | None:
+    """The one birth year (and month) the message states; None when it states none or several."""
+    found = set()
+    for m in (m for pattern in _BORN for m in pattern.finditer(text)):
+        year = "".join(_CN_DIGIT.get(ch, ch) for ch in m["y"])
+        found.add((int(year) + (1900 if len(year) == 2 else 0), to_int(m["m"]) if m["m"] else None))
+    if len(found) != 1:
+        return None
+    year, month = found.pop()
+    return Birth(year, year, month)
+
+
+def _birth_from_age(age: tuple[int, int] | None, today: date) -> Birth | None:
+    """The birth years an exact stated age allows ("今年51": born in 1974 or 1975 when asked in 2026)."""
+    if age is None or age[0] != age[1]:
+        return None
+    return Birth(today.year - age[0] - 1, today.year - age[0], from_age=age[0])
+
+
+def _retirement_tracks(text: str) -> tuple[Track, ...]:
+    """The retirement-age groups the words leave possible: a man's, or a woman's former 50 or 55 when the
+    message says which kind of post she holds (or held); every group the words cannot rule out otherwise."""
+    female, male = bool(_FEMALE.search(text)), bool(_MALE.search(text))
+    if male and not female:
+        return (MEN,)
+    if not female:
+        return TRACKS
+    worker, staff = bool(_FORMER_50.search(text)), bool(_FORMER_55.search(text))
+    return (WOMEN_50,) if worker and not staff else (WOMEN_55,) if staff and not worker else (WOMEN_55, WOMEN_50)
 
 
 # Under the 2025 decision on raising the retirement age step by step, nobody's statutory retirement age is
@@ -172,22 +236,30 @@ def apply(kind: str | None, facts: QuestionFacts) -> str | None:
 
 
 _BENEFIT_ASKED = re.compile(r"赔|多少|钱|待遇|补助|补偿|津贴|怎么算|标准")
+_RETIREMENT_ASKED = re.compile(
+    r"(?:几岁|多大|哪年|哪一年|什么时候|啥时候|何时|多少岁|年龄|多久|几个月).{0,6}退|退休年龄|退到几岁|到龄"
+)
 
 
 def decides(kind: str | None, facts: QuestionFacts, text: str) -> bool:
     """Whether the worker's own words settle that a card with this ``facts`` rule answers them: a stated
     disability grade in a question about what it brings is answered by the grade's rule, whichever card
     the wording came closest to."""
+    if kind == "retirement_age":  # a birth year (or age) in a question about when they retire
+        return facts.born is not None and bool(_RETIREMENT_ASKED.search(text))
     grade_rule = kind in ("disability_grade", "illegal_employer_grade")
     return grade_rule and facts.disability_grade is not None and bool(_BENEFIT_ASKED.search(text))
 
 
+RETIREMENT_ARTICLE = ("退休年龄与社保公积金政策指南", 1)
 GRADE_ARTICLES = {("工伤保险条例", 35), ("工伤保险条例", 36), ("工伤保险条例", 37)}  # grades 1-4, 5-6, 7-10
 
 
 def grounds(kind: str | None, facts: QuestionFacts) -> tuple[list[tuple[str, int]], set[tuple[str, int]]]:
     """The articles the sentence ``apply`` wrote rests on, to be cited first, and the card's articles that
     do not apply to these facts (another grade's rules); ([], set()) when the card's own citations stand."""
+    if kind == "retirement_age" and facts.born is not None:
+        return [RETIREMENT_ARTICLE], set()
     grade = facts.disability_grade
     if grade not in LUMP_SUM_MONTHS:
         return [], set()
@@ -303,6 +375,72 @@ def _arbitration(f: QuestionFacts) -> str | None:
     return say("facts.arbitration_deadline", start=chinese_date(f.event_date), deadline=chinese_date(deadline))
 
 
+_TRACK_NAMES = {MEN.key: "男职工", WOMEN_55.key: "原55岁退休的女职工", WOMEN_50.key: "原50岁退休的女职工"}
+
+
+def _retirement(f: QuestionFacts) -> str | None:
+    """退休年龄与社保公积金政策指南 第一条: the age for each group the worker's words leave possible, a range
+    over the birth months when only the year (or the age) is known."""
+    born = f.born
+    if born is None:
+        return None
+    months = [born.month] if born.month else list(range(1, 13))
+    births = [(y, m) for y in range(born.earliest_year, born.latest_year + 1) for m in months]
+    said = []
+    for track in f.retirement_tracks:
+        first, last = (retirement_age(track, *b) for b in (births[0], births[-1]))
+        age = first.describe() if first.describe() == last.describe() else f"{first.describe()}到{last.describe()}"
+        reached = _month(first.month_reached)
+        if last.month_reached != first.month_reached:
+            reached += f"至{_month(last.month_reached)}之间"
+        said.append(say("facts.retirement_track", who=_TRACK_NAMES[track.key], age=age, reached=reached))
+    year = str(born.earliest_year) + ("" if born.earliest_year == born.latest_year else f"或{born.latest_year}")
+    birth = f"{year}年" + (f"{born.month}月" if born.month else "")
+    lead = (
+        say("facts.retirement_from_age", age=born.from_age, born=birth)
+        if born.from_age
+        else say("facts.retirement_born", born=birth)
+    )
+    return lead + "；".join(said)
+
+
+def _overtime_pay(f: QuestionFacts) -> str | None:
+    """劳动法 第四十四条 on the stated monthly wage: the hourly wage (÷ 21.75 pay days ÷ 8 hours) at 150 %,
+    and a day's wage at 200 % and 300 %."""
+    if not f.monthly_wage:
+        return None
+    hour = overtime(f.monthly_wage, workday_hours=1)
+    return say(
+        "facts.overtime_pay",
+        wage=_yuan(f.monthly_wage),
+        hourly=_yuan(hour.hourly_wage),
+        workday=_yuan(hour.amount),
+        rest_day=_yuan(overtime(f.monthly_wage, rest_day_hours=8).amount),
+        holiday=_yuan(overtime(f.monthly_wage, holiday_hours=8).amount),
+    )
+
+
+# 工伤保险条例 第三十九条: each dependant's monthly pension as a share of the deceased's wage.
+SPOUSE_PERCENT, OTHER_DEPENDANT_PERCENT, ALONE_EXTRA_PERCENT = 40, 30, 10
+
+
+def _death_benefit(f: QuestionFacts) -> str | None:
+    """The dependants' pensions on the deceased's stated monthly wage (工伤保险条例 第三十九条)."""
+    if not f.monthly_wage:
+        return None
+    return say(
+        "facts.death_dependants",
+        wage=_yuan(f.monthly_wage),
+        spouse=_yuan(f.monthly_wage * SPOUSE_PERCENT / 100),
+        other=_yuan(f.monthly_wage * OTHER_DEPENDANT_PERCENT / 100),
+        extra=_yuan(f.monthly_wage * ALONE_EXTRA_PERCENT / 100),
+    )
+
+
+def _month(day: date) -> str:
+    return f"{day.year}年{day.month}月"
+
+
 def _cn(grade: int) -> str:
     return _GRADE_NUMERAL[grade - 1]
 
@@ -318,4 +456,7 @@ _RULES = {
     "probation": _probation,
     "unemployment_benefit": _unemployment,
     "arbitration_deadline": _arbitration,
+    "retirement_age": _retirement,
+    "overtime_pay": _overtime_pay,
+    "death_benefit": _death_benefit,
 }

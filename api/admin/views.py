@@ -80,10 +80,10 @@ FACT_RULE_LABELS = {
     "maternity_leave": "产假天数",
     "probation": "试用期上限",
     "unemployment_benefit": "失业金领取期限",
-    "medical_period": "医疗期",
     "death_benefit": "工亡待遇",
     "arbitration_deadline": "仲裁时效截止日",
     "overtime_pay": "加班费",
+    "retirement_age": "法定退休年龄",
 }
 PREMISE_LABELS = {
     "below_retirement_age": "还没到退休年龄的职工",

@@ -43,6 +43,15 @@ def test_a_stated_grade_is_answered_for_that_grade_even_from_a_vaguer_question(k
     assert (answer.citations[0]["law"], answer.citations[0]["article"]) == ("工伤保险条例", 37)
 
 
+def test_a_stated_birth_month_is_answered_with_that_persons_retirement_age(knowledge):
+    answer = knowledge.answer(
+        "我是1975年3月出生的，在电子厂流水线上干活的女工，延迟退休以后我到底几岁退", "social_insurance", [], 0.9
+    )
+    assert answer.kind == "card"
+    assert answer.text.startswith("按您说的1975年3月出生，原50岁退休的女职工的法定退休年龄是50岁2个月（2025年5月到龄）")
+    assert (answer.citations[0]["law"], answer.citations[0]["article"]) == ("退休年龄与社保公积金政策指南", 1)
+
+
 def test_a_reply_reads_on_a_phone(knowledge):
     answer = knowledge.answer("公司拖了我两个月工资不发，我该去哪里告", "wage_arrears", [], 0.9)
     lines = answer.text.splitlines()

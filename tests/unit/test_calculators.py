@@ -22,6 +22,7 @@ from knowledge_base.calculators import (
     severance,
 )
 from knowledge_base.calculators.figures import DEFAULT_PATH, _load
+from knowledge_base.calculators.retirement import MEN, WOMEN_50, WOMEN_55, retirement_age
 
 BEIJING_2024 = Figure(
     label="测试用月平均工资",
@@ -503,3 +504,32 @@ def test_arbitration_days_remaining_consistent(knew, today):
     assert result.deadline - today_date == timedelta(days=result.days_remaining)
     assert 365 <= (result.deadline - knew_on).days <= 366
     assert result.expired == (today_date > result.deadline)
+
+
+@pytest.mark.parametrize(
+    "track,born,age,reached",
+    [
+        (MEN, (1964, 12), (60, 0), date(2024, 12, 1)),  # before the rise: the former age
+        (MEN, (1965, 1), (60, 1), date(2025, 2, 1)),  # the first month of the rise
+        (MEN, (1965, 4), (60, 1), date(2025, 5, 1)),  # four birth months share a month of delay
+        (MEN, (1965, 5), (60, 2), date(2025, 7, 1)),
+        (MEN, (1976, 8), (62, 11), date(2039, 7, 1)),
+        (MEN, (1976, 9), (63, 0), date(2039, 9, 1)),  # the final age
+        (MEN, (1990, 3), (63, 0), date(2053, 3, 1)),
+        (WOMEN_55, (1970, 1), (55, 1), date(2025, 2, 1)),
+        (WOMEN_55, (1981, 9), (58, 0), date(2039, 9, 1)),
+        (WOMEN_50, (1974, 12), (50, 0), date(2024, 12, 1)),
+        (WOMEN_50, (1975, 2), (50, 1), date(2025, 3, 1)),  # two birth months share a month of delay
+        (WOMEN_50, (1975, 3), (50, 2), date(2025, 5, 1)),
+        (WOMEN_50, (1984, 10), (54, 11), date(2039, 9, 1)),
+        (WOMEN_50, (1984, 11), (55, 0), date(2039, 11, 1)),
+    ],
+)
+def test_retirement_age_rises_a_month_per_group_of_birth_months(track, born, age, reached):
+    result = retirement_age(track, *born)
+    assert (result.years, result.months) == age and result.month_reached == reached
+
+
+def test_retirement_age_refuses_a_month_that_does_not_exist():
+    with pytest.raises(ValueError):
+        retirement_age(MEN, 1970, 13)

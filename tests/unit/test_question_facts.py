@@ -112,3 +112,102 @@ def test_a_stated_age_rules_out_only_cards_for_people_it_cannot_be(question, rul
     facts = analyse(question)
     assert {p for p in PREMISES if contradicts(p, facts)} == ruled_out
     assert not contradicts(None, facts)
+
+
+@pytest.mark.parametrize(
+    "question,says,never",
+    [
+        # a month and a woman worker: one age, one month
+        (
+            "我1975年3月出生的女工人，厂里让我50岁退休",
+            ["1975年3月出生", "原50岁退休的女职工的法定退休年龄是50岁2个月（2025年5月到龄）"],
+            ["男职工", "55岁退休"],
+        ),
+        # a year only: the range over its months
+        (
+            "俺是七九年春天生的男的 到底几岁能退休",
+            ["1979年出生", "男职工的法定退休年龄是63岁（2042年1月至2042年12月之间到龄）"],
+            ["女职工"],
+        ),
+        (
+            "老婆1982年的在纺织厂当挡车工 她几岁退",
+            ["原50岁退休的女职工的法定退休年龄是53岁7个月到54岁（2035年8月至2036年12月之间到龄）"],
+            ["男职工", "原55岁"],
+        ),
+        (
+            "媳妇在纸箱厂干活 七六年的 今年五十了",
+            ["1976年出生", "原50岁退休的女职工的法定退休年龄是50岁7个月到51岁（2026年8月至2027年12月之间到龄）"],
+            ["男职工"],
+        ),
+        # a woman whose post is not said: both of women's former ages
+        ("我是1972年出生的女的，啥时候退休", ["原55岁退休的女职工", "原50岁退休的女职工"], ["男职工"]),
+        # nobody's sex said: every group
+        (
+            "1968年5月出生多大退休",
+            [
+                "男职工的法定退休年龄是60岁11个月（2029年4月到龄）",
+                "原55岁退休的女职工的法定退休年龄是55岁（2023年5月到龄）",
+                "原50岁退休的女职工的法定退休年龄是50岁（2018年5月到龄）",
+            ],
+            [],
+        ),
+    ],
+)
+def test_a_stated_birth_gives_the_retirement_age_of_each_group_it_may_be(question, says, never):
+    facts = analyse(question, today=date(2026, 12, 1))
+    sentence = apply("retirement_age", facts)
+    assert all(part in sentence for part in says), sentence
+    assert not any(part in sentence for part in never), sentence
+    assert grounds("retirement_age", facts) == ([("退休年龄与社保公积金政策指南", 1)], set())
+
+
+def test_a_stated_age_gives_the_two_birth_years_it_allows():
+    facts = analyse("我今年51岁，在车间干活的女工，几岁能退休", today=date(2026, 12, 1))
+    sentence = apply("retirement_age", facts)
+    assert sentence.startswith("按您说的51岁（1974或1975年出生）推算"), sentence
+    # born January 1974 (no rise yet: 50) to December 1975 (50 and 6 months)
+    assert "50岁到50岁6个月" in sentence and "2024年1月至2026年6月之间到龄" in sentence, sentence
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2022年5月被辞退的，能要补偿吗",
+        "我在这干了15年的活",
+        "干了十五年的 被辞退了",
+        "我干了五六年生意",
+        "1975年出生，1980年出生的两个人几岁退休",
+        "几岁退休",
+    ],
+)
+def test_no_birth_is_read_where_none_or_several_are_stated(question):
+    facts = analyse(question, today=date(2026, 12, 1))
+    assert facts.born is None and apply("retirement_age", facts) is None
+
+
+def test_a_birth_decides_the_retirement_card_only_when_asked_when_they_retire():
+    asked = "我75年的女工 延迟以后几岁退休"
+    assert decides("retirement_age", analyse(asked), asked)
+    other = "我75年的女工 养老金能拿多少"
+    assert not decides("retirement_age", analyse(other), other)
+
+
+def test_a_stated_wage_gives_the_overtime_rates_of_article_44():
+    sentence = apply("overtime_pay", analyse("月薪5000 周末加班公司不给钱"))
+    # 5000 ÷ 21.75 ÷ 8 ≈ 28.74 an hour; a rest day at 200 %: 5000 ÷ 21.75 × 2 ≈ 459.77
+    assert "小时工资约28.74元" in sentence and "每小时至少约43.1元" in sentence, sentence
+    assert "每天至少约459.77元" in sentence and "法定节假日每天至少约689.66元" in sentence, sentence
+    assert apply("overtime_pay", analyse("周末加班不给钱")) is None
+
+
+def test_a_stated_wage_gives_the_dependants_pensions_of_article_39():
+    sentence = apply("death_benefit", analyse("我老公在工地出事走了 他一个月工资8000"))
+    assert "配偶每月约3200元" in sentence and "每人每月约2400元" in sentence and "再加约800元" in sentence
+    assert "合计不超过8000元" in sentence, sentence
+
+
+def test_every_facts_kind_a_card_may_name_has_a_rule():
+    from knowledge_base.cards import FACTS
+    from knowledge_base.facts import _RULES
+
+    assert set(FACTS) == set(_RULES)
