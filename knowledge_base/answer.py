@@ -150,7 +150,7 @@ def _one_card(
     personal = question_facts.apply(card.facts, facts) if certain else None
     # A card about other grades than the worker's ("五、六级…" to grade eight) would read as their rule.
     own_rule = not (personal and question_facts.speaks_of_other_grades(card.answer, facts))
-    lead = (personal or "") + (card.answer if own_rule else "")
+    lead = _with_facts(personal, card.answer if own_rule else "")
     if not certain:
         lead = say("answer.probable", question=card.question) + lead
     parts = [lead]
@@ -179,6 +179,18 @@ def _one_card(
         facts=facts.known(),
         hits=result.hits,
     )
+
+
+_VERDICT = re.compile(r"^[^，。；：]{1,6}。")  # "不合法。", "能。", "算工伤。"
+
+
+def _with_facts(personal: str | None, answer: str) -> str:
+    """The card's answer with the sentence applying its rule to the worker's facts: first, unless the answer
+    opens with a short verdict ("不合法。"), which stays the first thing a worker reads."""
+    verdict = _VERDICT.match(answer) if personal else None
+    if verdict is None:
+        return (personal or "") + answer
+    return verdict.group() + personal + answer[verdict.end() :]
 
 
 def _two_cards(

@@ -97,8 +97,11 @@ def analyse(text: str, today: date | None = None) -> QuestionFacts:
         facts.left_on_said = text[left["start"] : left["end"]]
         facts.left_on = parse_date(facts.left_on_said, today)
     facts.age = _age(text)
-    facts.born = _birth(text) or _birth_from_age(facts.age, today)
     facts.retirement_tracks = _retirement_tracks(text)
+    # An age alone says when someone was born only roughly (two years); with nobody's sex said either, the
+    # three groups' ages over two years would bury the answer, and the age may be the employer's ("年满50周岁").
+    from_age = _birth_from_age(facts.age, today) if facts.retirement_tracks != TRACKS else None
+    facts.born = _birth(text) or from_age
     facts.extra_babies = max((n for word, n in _MULTIPLE_BIRTH.items() if word in text), default=0)
     facts.difficult_birth = bool(_DIFFICULT_BIRTH.search(text))
     return facts
@@ -128,16 +131,17 @@ _MONTH = r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])�
 # or standing alone as a clause.
 _BORN = (
     re.compile(rf"{_YEAR}{_MONTH}[^，。,；;！!？?\d]{{0,4}}?(?:出生|生人|生的|生(?=[，。,；;！!？?\s]|$))"),
-    re.compile(rf"(?:我|俺|她|他|本人|老婆|媳妇|妻子|老公|丈夫|是)\s*{_YEAR}{_MONTH}的"),
+    re.compile(rf"(?:^|我|俺|她|他|本人|老婆|媳妇|妻子|老公|丈夫|是)\s*{_YEAR}{_MONTH}的"),
     re.compile(rf"(?:^|[\s，,。])\s*{_YEAR}{_MONTH}的(?=[\s，,。；;！!？?]|$)"),  # "…干活 七六年的 今年五十了"
 )
 _FEMALE = re.compile(r"女|老婆|媳妇|妻子|我妈|母亲|阿姨|大姐|大妈")
 _MALE = re.compile(r"男|老公|丈夫|我爸|父亲|大叔|大爷")
-# What a woman's former retirement age was: 50 for workers, 55 for cadres and staff (or as she says it).
-_FORMER_50 = re.compile(r"50岁?就?退|五十岁?就?退|工人|车间|厂里|工厂|流水线|保洁|挡车工|普工|操作工|一线")
-_FORMER_55 = re.compile(
-    r"55岁?就?退|五十五岁?就?退|干部|管理岗|管理人员|技术岗|职员|科员|文员|会计|教师|老师|护士|办公室"
+# What a woman's former retirement age was: 50 for workers, 55 for cadres and staff; an age she names
+# ("满50岁单位就让我退") points to it too.
+_FORMER_50 = re.compile(
+    r"(?<!\d)50(?!\d)|五十(?![一二三四五六七八九])|工人|车间|厂里|工厂|流水线|保洁|挡车工|普工|操作工|一线"
 )
+_FORMER_55 = re.compile(r"(?<!\d)55(?!\d)|五十五|干部|管理岗|管理人员|技术岗|职员|科员|文员|会计|教师|老师|护士|办公室")
 
 
 def _birth(text: str) -> Birth | None:
@@ -258,7 +262,7 @@ GRADE_ARTICLES = {("工伤保险条例", 35), ("工伤保险条例", 36), ("工�
 def grounds(kind: str | None, facts: QuestionFacts) -> tuple[list[tuple[str, int]], set[tuple[str, int]]]:
     """The articles the sentence ``apply`` wrote rests on, to be cited first, and the card's articles that
     do not apply to these facts (another grade's rules); ([], set()) when the card's own citations stand."""
-    if kind == "retirement_age" and facts.born is not None:
+    if kind in ("retirement_age", "retirement_age_check") and facts.born is not None:
         return [RETIREMENT_ARTICLE], set()
     grade = facts.disability_grade
     if grade not in LUMP_SUM_MONTHS:
@@ -457,6 +461,7 @@ _RULES = {
     "unemployment_benefit": _unemployment,
     "arbitration_deadline": _arbitration,
     "retirement_age": _retirement,
+    "retirement_age_check": _retirement,  # the same sentence on a card about being made to retire: never decides
     "overtime_pay": _overtime_pay,
     "death_benefit": _death_benefit,
 }

@@ -83,7 +83,8 @@ FACT_RULE_LABELS = {
     "death_benefit": "工亡待遇",
     "arbitration_deadline": "仲裁时效截止日",
     "overtime_pay": "加班费",
-    "retirement_age": "法定退休年龄",
+    "retirement_age": "法定退休年龄（问几岁退休）",
+    "retirement_age_check": "法定退休年龄（核对是否已到龄）",
 }
 PREMISE_LABELS = {
     "below_retirement_age": "还没到退休年龄的职工",

@@ -52,6 +52,19 @@ def test_a_stated_birth_month_is_answered_with_that_persons_retirement_age(knowl
     assert (answer.citations[0]["law"], answer.citations[0]["article"]) == ("退休年龄与社保公积金政策指南", 1)
 
 
+def test_a_verdict_stays_first_when_the_workers_facts_follow_it(knowledge):
+    answer = knowledge.answer(
+        "我1976年8月出生，原来五十岁退休的女工，今年刚满50厂里就停了我的社保让我回家，合法吗",
+        "social_insurance",
+        [],
+        0.9,
+    )
+    assert answer.cards == ["si-woman-50-keep-paying"]
+    assert answer.text.startswith("不合法。按您说的1976年8月出生，原50岁退休的女职工的法定退休年龄是50岁10个月"), (
+        answer.text
+    )
+
+
 def test_a_reply_reads_on_a_phone(knowledge):
     answer = knowledge.answer("公司拖了我两个月工资不发，我该去哪里告", "wage_arrears", [], 0.9)
     lines = answer.text.splitlines()

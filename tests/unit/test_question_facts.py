@@ -190,6 +190,9 @@ def test_a_birth_decides_the_retirement_card_only_when_asked_when_they_retire():
     assert decides("retirement_age", analyse(asked), asked)
     other = "我75年的女工 养老金能拿多少"
     assert not decides("retirement_age", analyse(other), other)
+    # a card about being made to retire says the age too, but asking when is answered by the card about when
+    assert not decides("retirement_age_check", analyse(asked), asked)
+    assert apply("retirement_age_check", analyse(asked)) == apply("retirement_age", analyse(asked))
 
 
 def test_a_stated_wage_gives_the_overtime_rates_of_article_44():
