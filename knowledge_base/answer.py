@@ -1,11 +1,12 @@
 """Compose the answer to one question from the answer-card bank and the statutes.
 
 - The best card is certain enough → its answer: the worker's own facts applied first when the card has a
-  rule for them (after a short verdict such as "不合法。"), the direct answer, conditions when they fit on a phone screen, at most three next steps
-  for this question, a one-line disclaimer. Citations are the card's articles, shown as cards below the
-  bubble (statute text is never repeated in the bubble).
-- The best card is only probable → the same, introduced as "如果您问的是…"; when the runner-up card is
-  probable too, its answer follows, introduced the same way; the other close cards are one-tap options.
+  rule for them (after a short verdict such as "不合法。"), the direct answer, conditions when they fit on a
+  phone screen, at most three next steps for this question, a one-line disclaimer. Citations are the card's
+  articles, shown as cards below the bubble (statute text is never repeated in the bubble).
+- The best card is only probable → the same, shorter (conditions only when short, two steps), introduced as
+  "如果您问的是…"; when the runner-up card is probable too, its direct answer follows, introduced the same
+  way; the other close cards are one-tap options.
 - Nothing is certain → no guess: the topic's basic steps, the close cards as options ("您想问的是…"),
   articles marked as possibly relevant, the offer of a person; the question goes to staff's unanswered list.
 - A message that asks two things gets both cards.
@@ -40,6 +41,8 @@ MAX_OPTIONS = 3
 MAX_CITATIONS = 4
 MAX_STEPS = 3
 BUBBLE_CHARS = 350  # the answer and its conditions; steps and the disclaimer follow
+GUESS_CHARS, GUESS_STEPS = 250, 2  # the same for a probable answer, framed as "如果您问的是…"
+SECOND_GUESS_CHARS = 60  # a second guess says its direct answer: whole sentences up to at least this much
 OUT_OF_SCOPE = "out_of_scope"
 UNSURE_REASON = "low_confidence"
 OTHER_PLACE = ""  # the worker named several cities other than Beijing: which one is the workplace is unclear
@@ -155,10 +158,12 @@ def _one_card(
     if not certain:
         lead = say("answer.probable", question=card.question) + lead
     parts = [lead]
-    if own_rule and card.details and len(lead) + len(card.details) <= BUBBLE_CHARS:
+    # A guess leaves room for the close questions to tap under it: shorter conditions, two steps.
+    room = BUBBLE_CHARS if certain else GUESS_CHARS
+    if own_rule and card.details and len(lead) + len(card.details) <= room:
         parts.append(card.details)
     parts += _time_limit(facts, [card])
-    parts, steps = _for_city(parts, card.steps, city)
+    parts, steps = _for_city(parts, card.steps if certain else card.steps[:GUESS_STEPS], city)
     referral = card.intent == OUT_OF_SCOPE
     text = _bubble(parts, steps, closing="" if referral else None)  # a referral is no legal advice
     kind = "referral" if referral else "card" if certain else "probable"
@@ -206,8 +211,11 @@ def _two_cards(
     """Two cards in one reply: a message that asks two things (each answered for the worker's facts), or,
     ``framed``, the two cards most likely to be the question (each introduced as "如果您问的是…", no facts
     applied to a guess, the other close cards still offered)."""
-    if framed:
-        parts = [say("answer.probable", question=hit.card.question) + hit.card.answer for hit in (first, second)]
+    if framed:  # the less likely guess brings its direct answer only: the two must fit one phone screen
+        parts = [
+            say("answer.probable", question=first.card.question) + first.card.answer,
+            say("answer.probable", question=second.card.question) + _opening_sentences(second.card.answer),
+        ]
     else:
         parts = [
             (question_facts.apply(first.card.facts, facts) or "") + first.card.answer,
@@ -235,6 +243,16 @@ def _two_cards(
         facts=facts.known(),
         hits=result.hits,
     )
+
+
+def _opening_sentences(answer: str, enough: int = SECOND_GUESS_CHARS) -> str:
+    """The answer's first whole sentences, as many as it takes to say at least ``enough`` characters."""
+    said = ""
+    for sentence in re.findall(r"[^。]+。?", answer):
+        said += sentence
+        if len(said) >= enough:
+            break
+    return said
 
 
 def _runner_up(cards: list[CardHit], best: CardHit) -> CardHit | None:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from knowledge_base.answer import OPTION_P, SECOND_P, book_title
+from knowledge_base.answer import GUESS_STEPS, OPTION_P, SECOND_GUESS_CHARS, SECOND_P, book_title
 from knowledge_base.card_match import CardHit
 from knowledge_base.cards import ANSWER_LIMIT, opening
 
@@ -194,7 +194,10 @@ def test_a_probable_answer_with_a_probable_runner_up_gives_both_answers(knowledg
     assert answer.kind == "probable" and answer.cards == [first, second]
     lines = answer.text.splitlines()
     assert lines[0] == f"如果您问的是“{cards[first].question}”：{cards[first].answer}"
-    assert lines[1] == f"如果您问的是“{cards[second].question}”：{cards[second].answer}"
+    # the less likely guess: its direct answer, whole sentences, at least SECOND_GUESS_CHARS of them
+    second_line = lines[1].removeprefix(f"如果您问的是“{cards[second].question}”：")
+    assert cards[second].answer.startswith(second_line) and second_line.endswith("。")
+    assert len(second_line) >= min(SECOND_GUESS_CHARS, len(cards[second].answer))
     assert [o["payload"] for o in answer.options] == [f'/ask_card{{"card":"{third}"}}']
     cited = [(c["law"], c["article"]) for c in answer.citations]
     assert cited[:2] == [tuple(a) for a in cards[first].articles[:2]]
@@ -209,6 +212,7 @@ def test_a_probable_answer_whose_runner_up_is_unlikely_gives_one_answer(knowledg
     answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
     assert answer.kind == "probable" and answer.cards == [first]
     assert answer.text.count("如果您问的是") == 1
+    assert sum(1 for line in answer.text.splitlines() if re.match(r"\d\. ", line)) <= GUESS_STEPS
     assert [o["payload"] for o in answer.options] == [f'/ask_card{{"card":"{second}"}}']
 
 
