@@ -40,6 +40,7 @@ FACTS = (
     "overtime_pay",
     "retirement_age",
     "retirement_age_check",
+    "pension_minimum_years",
 )
 # Who a card's rule is for, when a worker's stated facts can rule it out (knowledge_base/facts.py): a card for
 # workers below their retirement age does not answer a 67-year-old, whatever the wording.

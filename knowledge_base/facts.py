@@ -20,7 +20,16 @@ from phrasebook import say
 
 from .calculators import ServicePeriod, add_months, full_year_days, months_of_pay, overtime
 from .calculators.common import chinese_date, number, round_money
-from .calculators.retirement import MEN, TRACKS, WOMEN_50, WOMEN_55, Track, retirement_age
+from .calculators.retirement import (
+    MEN,
+    TRACKS,
+    WOMEN_50,
+    WOMEN_55,
+    RetirementAge,
+    Track,
+    minimum_contribution_months,
+    retirement_age,
+)
 
 # 工伤保险条例 第三十五、三十六、三十七条
 LUMP_SUM_MONTHS = {1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7}
@@ -240,6 +249,7 @@ def apply(kind: str | None, facts: QuestionFacts) -> str | None:
 
 
 _BENEFIT_ASKED = re.compile(r"赔|多少|钱|待遇|补助|补偿|津贴|怎么算|标准")
+_MINIMUM_YEARS_ASKED = re.compile(r"[交缴][满够足]?(?:多少|几)年|最低缴费年限|最低年限")
 _RETIREMENT_ASKED = re.compile(
     r"(?:几岁|多大|哪年|哪一年|什么时候|啥时候|何时|多少岁|年龄|多久|几个月).{0,6}退|退休年龄|退到几岁|到龄"
 )
@@ -251,11 +261,14 @@ def decides(kind: str | None, facts: QuestionFacts, text: str) -> bool:
     the wording came closest to."""
     if kind == "retirement_age":  # a birth year (or age) in a question about when they retire
         return facts.born is not None and bool(_RETIREMENT_ASKED.search(text))
+    if kind == "pension_minimum_years":  # … or about how many years of contributions a pension needs
+        return facts.born is not None and bool(_MINIMUM_YEARS_ASKED.search(text))
     grade_rule = kind in ("disability_grade", "illegal_employer_grade")
     return grade_rule and facts.disability_grade is not None and bool(_BENEFIT_ASKED.search(text))
 
 
 RETIREMENT_ARTICLE = ("退休年龄与社保公积金政策指南", 1)
+PENSION_MINIMUM_ARTICLE = ("退休年龄与社保公积金政策指南", 6)
 GRADE_ARTICLES = {("工伤保险条例", 35), ("工伤保险条例", 36), ("工伤保险条例", 37)}  # grades 1-4, 5-6, 7-10
 
 
@@ -264,6 +277,8 @@ def grounds(kind: str | None, facts: QuestionFacts) -> tuple[list[tuple[str, int
     do not apply to these facts (another grade's rules); ([], set()) when the card's own citations stand."""
     if kind in ("retirement_age", "retirement_age_check") and facts.born is not None:
         return [RETIREMENT_ARTICLE], set()
+    if kind == "pension_minimum_years" and facts.born is not None:
+        return [PENSION_MINIMUM_ARTICLE], set()
     grade = facts.disability_grade
     if grade not in LUMP_SUM_MONTHS:
         return [], set()
@@ -385,27 +400,53 @@ _TRACK_NAMES = {MEN.key: "男职工", WOMEN_55.key: "原55岁退休的女职工"
 def _retirement(f: QuestionFacts) -> str | None:
     """退休年龄与社保公积金政策指南 第一条: the age for each group the worker's words leave possible, a range
     over the birth months when only the year (or the age) is known."""
+    said = []
+    for track, first, last in _retirement_by_group(f):
+        age = first.describe() if first.describe() == last.describe() else f"{first.describe()}到{last.describe()}"
+        said.append(say("facts.retirement_track", who=_TRACK_NAMES[track.key], age=age, reached=_reached(first, last)))
+    return _born_lead(f) + "；".join(said) if said else None
+
+
+def _pension_minimum(f: QuestionFacts) -> str | None:
+    """退休年龄与社保公积金政策指南 第六条: the minimum contribution in the year each possible group reaches its
+    retirement age (15 years until 2029, then six months more a year up to 20)."""
+    said = []
+    for track, first, last in _retirement_by_group(f):
+        low, high = (minimum_contribution_months(r.month_reached.year) for r in (first, last))
+        years = _years(low) if low == high else f"{_years(low)}到{_years(high)}"
+        said.append(
+            say("facts.pension_minimum", who=_TRACK_NAMES[track.key], reached=_reached(first, last), years=years)
+        )
+    return _born_lead(f) + "；".join(said) if said else None
+
+
+def _retirement_by_group(f: QuestionFacts) -> list[tuple[Track, RetirementAge, RetirementAge]]:
+    """For each group the words leave possible: the retirement of the earliest and the latest birth month."""
     born = f.born
     if born is None:
-        return None
+        return []
     months = [born.month] if born.month else list(range(1, 13))
     births = [(y, m) for y in range(born.earliest_year, born.latest_year + 1) for m in months]
-    said = []
-    for track in f.retirement_tracks:
-        first, last = (retirement_age(track, *b) for b in (births[0], births[-1]))
-        age = first.describe() if first.describe() == last.describe() else f"{first.describe()}到{last.describe()}"
-        reached = _month(first.month_reached)
-        if last.month_reached != first.month_reached:
-            reached += f"至{_month(last.month_reached)}之间"
-        said.append(say("facts.retirement_track", who=_TRACK_NAMES[track.key], age=age, reached=reached))
+    return [(t, retirement_age(t, *births[0]), retirement_age(t, *births[-1])) for t in f.retirement_tracks]
+
+
+def _born_lead(f: QuestionFacts) -> str:
+    born = f.born
     year = str(born.earliest_year) + ("" if born.earliest_year == born.latest_year else f"或{born.latest_year}")
     birth = f"{year}年" + (f"{born.month}月" if born.month else "")
-    lead = (
-        say("facts.retirement_from_age", age=born.from_age, born=birth)
-        if born.from_age
-        else say("facts.retirement_born", born=birth)
-    )
-    return lead + "；".join(said)
+    if born.from_age:
+        return say("facts.retirement_from_age", age=born.from_age, born=birth)
+    return say("facts.retirement_born", born=birth)
+
+
+def _reached(first: RetirementAge, last: RetirementAge) -> str:
+    if first.month_reached == last.month_reached:
+        return _month(first.month_reached)
+    return f"{_month(first.month_reached)}至{_month(last.month_reached)}之间"
+
+
+def _years(months: int) -> str:
+    return f"{months // 12}年" + (f"{months % 12}个月" if months % 12 else "")
 
 
 def _overtime_pay(f: QuestionFacts) -> str | None:
@@ -462,6 +503,7 @@ _RULES = {
     "arbitration_deadline": _arbitration,
     "retirement_age": _retirement,
     "retirement_age_check": _retirement,  # the same sentence on a card about being made to retire: never decides
+    "pension_minimum_years": _pension_minimum,
     "overtime_pay": _overtime_pay,
     "death_benefit": _death_benefit,
 }

@@ -85,6 +85,7 @@ FACT_RULE_LABELS = {
     "overtime_pay": "加班费",
     "retirement_age": "法定退休年龄（问几岁退休）",
     "retirement_age_check": "法定退休年龄（核对是否已到龄）",
+    "pension_minimum_years": "到龄那年的养老金最低缴费年限",
 }
 PREMISE_LABELS = {
     "below_retirement_age": "还没到退休年龄的职工",

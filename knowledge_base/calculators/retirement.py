@@ -55,5 +55,16 @@ def retirement_age(track: Track, year: int, month: int) -> RetirementAge:
     return RetirementAge(total // 12, total % 12, add_months(date(year, month, 1), total))
 
 
+# From 2030 the minimum contribution for a monthly pension rises by six months a year, from 15 years to 20 in
+# 2039 (the same decision; 退休年龄与社保公积金政策指南 第六条): the year the retirement age is reached counts.
+MINIMUM_MONTHS, FINAL_MINIMUM_MONTHS, FIRST_RISE_YEAR, RISE_MONTHS = 180, 240, 2030, 6
+
+
+def minimum_contribution_months(retiring_year: int) -> int:
+    """Months of contributions needed for a monthly pension by someone reaching retirement age that year."""
+    rises = max(0, retiring_year - FIRST_RISE_YEAR + 1)
+    return min(MINIMUM_MONTHS + RISE_MONTHS * rises, FINAL_MINIMUM_MONTHS)
+
+
 def _month_index(year: int, month: int) -> int:
     return year * 12 + month - 1

@@ -52,6 +52,15 @@ def test_a_stated_birth_month_is_answered_with_that_persons_retirement_age(knowl
     assert (answer.citations[0]["law"], answer.citations[0]["article"]) == ("退休年龄与社保公积金政策指南", 1)
 
 
+def test_a_stated_birth_gets_the_minimum_contribution_of_the_year_they_retire(knowledge):
+    answer = knowledge.answer(
+        "我1975年出生，在公司做会计的女职工，养老保险要交满多少年才能按月领", "social_insurance", [], 0.9
+    )
+    assert answer.cards == ["si-pension-minimum-years"]
+    assert answer.text.startswith("按您说的1975年出生，原55岁退休的女职工2031年5月至2032年6月之间到龄"), answer.text
+    assert (answer.citations[0]["law"], answer.citations[0]["article"]) == ("退休年龄与社保公积金政策指南", 6)
+
+
 def test_a_verdict_stays_first_when_the_workers_facts_follow_it(knowledge):
     answer = knowledge.answer(
         "我1976年8月出生，原来五十岁退休的女工，今年刚满50厂里就停了我的社保让我回家，合法吗",

@@ -22,7 +22,7 @@ from knowledge_base.calculators import (
     severance,
 )
 from knowledge_base.calculators.figures import DEFAULT_PATH, _load
-from knowledge_base.calculators.retirement import MEN, WOMEN_50, WOMEN_55, retirement_age
+from knowledge_base.calculators.retirement import MEN, WOMEN_50, WOMEN_55, minimum_contribution_months, retirement_age
 
 BEIJING_2024 = Figure(
     label="测试用月平均工资",
@@ -533,3 +533,10 @@ def test_retirement_age_rises_a_month_per_group_of_birth_months(track, born, age
 def test_retirement_age_refuses_a_month_that_does_not_exist():
     with pytest.raises(ValueError):
         retirement_age(MEN, 1970, 13)
+
+
+@pytest.mark.parametrize(
+    "year,months", [(2025, 180), (2029, 180), (2030, 186), (2031, 192), (2038, 234), (2039, 240), (2050, 240)]
+)
+def test_minimum_contribution_rises_six_months_a_year_from_2030(year, months):
+    assert minimum_contribution_months(year) == months

@@ -214,3 +214,27 @@ def test_every_facts_kind_a_card_may_name_has_a_rule():
     from knowledge_base.facts import _RULES
 
     assert set(FACTS) == set(_RULES)
+
+
+@pytest.mark.parametrize(
+    "question,says",
+    [
+        (
+            "我1975年3月出生的女工人，养老保险要交多少年",
+            ["原50岁退休的女职工2025年5月到龄，按月领养老金最低要缴满15年"],
+        ),
+        # reaching 63 in 2042: the minimum has reached its final 20 years
+        ("俺是七九年生的男的 社保交够几年能领", ["男职工2042年1月至2042年12月之间到龄，按月领养老金最低要缴满20年"]),
+        # a woman of the 55 group born in 1975 reaches 56 and 4-6 months in 2031-2032: 16 to 16 and a half years
+        (
+            "1975年出生的女会计 交几年社保能领养老金",
+            ["原55岁退休的女职工2031年5月至2032年6月之间到龄，按月领养老金最低要缴满16年到16年6个月"],
+        ),
+    ],
+)
+def test_a_stated_birth_gives_the_minimum_contribution_of_the_year_they_retire(question, says):
+    facts = analyse(question, today=date(2026, 12, 1))
+    sentence = apply("pension_minimum_years", facts)
+    assert all(part in sentence for part in says), sentence
+    assert grounds("pension_minimum_years", facts) == ([("退休年龄与社保公积金政策指南", 6)], set())
+    assert decides("pension_minimum_years", facts, question)
