@@ -20,15 +20,14 @@ from phrasebook import say
 
 from .calculators import ServicePeriod, add_months, full_year_days, months_of_pay, overtime
 from .calculators.common import chinese_date, number, round_money
-from .calculators.retirement import (
-    MEN,
-    TRACKS,
-    WOMEN_50,
-    WOMEN_55,
-    RetirementAge,
-    Track,
-    minimum_contribution_months,
-    retirement_age,
+from .calculators.retirement import TRACKS, Track
+from .retirement_facts import (
+    Birth,
+    birth_from_age,
+    pension_minimum_sentence,
+    retirement_groups,
+    retirement_sentence,
+    stated_birth,
 )
 
 # 工伤保险条例 第三十五、三十六、三十七条
@@ -40,14 +39,6 @@ ILLEGAL_EMPLOYER_MULTIPLE = {1: 16, 2: 14, 3: 12, 4: 10, 5: 8, 6: 6, 7: 4, 8: 3,
 _MULTIPLE_BIRTH = {"双胞胎": 1, "龙凤胎": 1, "三胞胎": 2}
 _DIFFICULT_BIRTH = re.compile(r"难产|剖腹|剖宫|顺转剖")
 MATERNITY_DAYS, DIFFICULT_BIRTH_DAYS, EXTRA_BABY_DAYS = 98, 15, 15  # 女职工劳动保护特别规定 第七条
-
-
-@dataclass(frozen=True)
-class Birth:
-    earliest_year: int
-    latest_year: int  # the same year when it was stated; two when it comes from an age ("今年51")
-    month: int | None = None
-    from_age: int | None = None
 
 
 @dataclass
@@ -106,11 +97,11 @@ def analyse(text: str, today: date | None = None) -> QuestionFacts:
         facts.left_on_said = text[left["start"] : left["end"]]
         facts.left_on = parse_date(facts.left_on_said, today)
     facts.age = _age(text)
-    facts.retirement_tracks = _retirement_tracks(text)
+    facts.retirement_tracks = retirement_groups(text)
     # An age alone says when someone was born only roughly (two years); with nobody's sex said either, the
     # three groups' ages over two years would bury the answer, and the age may be the employer's ("年满50周岁").
-    from_age = _birth_from_age(facts.age, today) if facts.retirement_tracks != TRACKS else None
-    facts.born = _birth(text) or from_age
+    from_age = birth_from_age(facts.age, today) if facts.retirement_tracks != TRACKS else None
+    facts.born = stated_birth(text) or from_age
     facts.extra_babies = max((n for word, n in _MULTIPLE_BIRTH.items() if word in text), default=0)
     facts.difficult_birth = bool(_DIFFICULT_BIRTH.search(text))
     return facts
@@ -131,57 +122,6 @@ def _age(text: str) -> tuple[int, int] | None:
             continue
         ages.add((n + 1, n + 9) if m["more"] and n % 10 == 0 else (n, n))
     return ages.pop() if len(ages) == 1 else None
-
-
-_CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
-_YEAR = r"(?<!\d)(?P<y>19[4-9]\d|[4-9]\d|一九[零〇一二三四五六七八九]{2}|[四五六七八九][零〇一二三四五六七八九])年"
-_MONTH = r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?)?"
-# "1968年5月出生", "七九年春天生的", "俺是七五年生人"; or a year said of a person: "我75年的", "老婆1982年的",
-# or standing alone as a clause.
-_BORN = (
-    re.compile(rf"{_YEAR}{_MONTH}[^，。,；;！!？?\d]{{0,4}}?(?:出生|生人|生的|生(?=[，。,；;！!？?\s]|$))"),
-    re.compile(rf"(?:^|我|俺|她|他|本人|老婆|媳妇|妻子|老公|丈夫|是)\s*{_YEAR}{_MONTH}的"),
-    re.compile(rf"(?:^|[\s，,。])\s*{_YEAR}{_MONTH}的(?=[\s，,。；;！!？?]|$)"),  # "…干活 七六年的 今年五十了"
-)
-_FEMALE = re.compile(r"女|老婆|媳妇|妻子|我妈|母亲|阿姨|大姐|大妈")
-_MALE = re.compile(r"男|老公|丈夫|我爸|父亲|大叔|大爷")
-# What a woman's former retirement age was: 50 for workers, 55 for cadres and staff; an age she names
-# ("满50岁单位就让我退") points to it too.
-_FORMER_50 = re.compile(
-    r"(?<!\d)50(?!\d)|五十(?![一二三四五六七八九])|工人|车间|厂里|工厂|流水线|保洁|挡车工|普工|操作工|一线"
-)
-_FORMER_55 = re.compile(r"(?<!\d)55(?!\d)|五十五|干部|管理岗|管理人员|技术岗|职员|科员|文员|会计|教师|老师|护士|办公室")
-
-
-def _birth(text: str) -> Birth | None:
-    """The one birth year (and month) the message states; None when it states none or several."""
-    found = set()
-    for m in (m for pattern in _BORN for m in pattern.finditer(text)):
-        year = "".join(_CN_DIGIT.get(ch, ch) for ch in m["y"])
-        found.add((int(year) + (1900 if len(year) == 2 else 0), to_int(m["m"]) if m["m"] else None))
-    if len(found) != 1:
-        return None
-    year, month = found.pop()
-    return Birth(year, year, month)
-
-
-def _birth_from_age(age: tuple[int, int] | None, today: date) -> Birth | None:
-    """The birth years an exact stated age allows ("今年51": born in 1974 or 1975 when asked in 2026)."""
-    if age is None or age[0] != age[1]:
-        return None
-    return Birth(today.year - age[0] - 1, today.year - age[0], from_age=age[0])
-
-
-def _retirement_tracks(text: str) -> tuple[Track, ...]:
-    """The retirement-age groups the words leave possible: a man's, or a woman's former 50 or 55 when the
-    message says which kind of post she holds (or held); every group the words cannot rule out otherwise."""
-    female, male = bool(_FEMALE.search(text)), bool(_MALE.search(text))
-    if male and not female:
-        return (MEN,)
-    if not female:
-        return TRACKS
-    worker, staff = bool(_FORMER_50.search(text)), bool(_FORMER_55.search(text))
-    return (WOMEN_50,) if worker and not staff else (WOMEN_55,) if staff and not worker else (WOMEN_55, WOMEN_50)
 
 
 # Under the 2025 decision on raising the retirement age step by step, nobody's statutory retirement age is
@@ -394,61 +334,6 @@ def _arbitration(f: QuestionFacts) -> str | None:
     return say("facts.arbitration_deadline", start=chinese_date(f.event_date), deadline=chinese_date(deadline))
 
 
-_TRACK_NAMES = {MEN.key: "男职工", WOMEN_55.key: "原55岁退休的女职工", WOMEN_50.key: "原50岁退休的女职工"}
-
-
-def _retirement(f: QuestionFacts) -> str | None:
-    """退休年龄与社保公积金政策指南 第一条: the age for each group the worker's words leave possible, a range
-    over the birth months when only the year (or the age) is known."""
-    said = []
-    for track, first, last in _retirement_by_group(f):
-        age = first.describe() if first.describe() == last.describe() else f"{first.describe()}到{last.describe()}"
-        said.append(say("facts.retirement_track", who=_TRACK_NAMES[track.key], age=age, reached=_reached(first, last)))
-    return _born_lead(f) + "；".join(said) if said else None
-
-
-def _pension_minimum(f: QuestionFacts) -> str | None:
-    """退休年龄与社保公积金政策指南 第六条: the minimum contribution in the year each possible group reaches its
-    retirement age (15 years until 2029, then six months more a year up to 20)."""
-    said = []
-    for track, first, last in _retirement_by_group(f):
-        low, high = (minimum_contribution_months(r.month_reached.year) for r in (first, last))
-        years = _years(low) if low == high else f"{_years(low)}到{_years(high)}"
-        said.append(
-            say("facts.pension_minimum", who=_TRACK_NAMES[track.key], reached=_reached(first, last), years=years)
-        )
-    return _born_lead(f) + "；".join(said) if said else None
-
-
-def _retirement_by_group(f: QuestionFacts) -> list[tuple[Track, RetirementAge, RetirementAge]]:
-    """For each group the words leave possible: the retirement of the earliest and the latest birth month."""
-    born = f.born
-    if born is None:
-        return []
-    months = [born.month] if born.month else list(range(1, 13))
-    births = [(y, m) for y in range(born.earliest_year, born.latest_year + 1) for m in months]
-    return [(t, retirement_age(t, *births[0]), retirement_age(t, *births[-1])) for t in f.retirement_tracks]
-
-
-def _born_lead(f: QuestionFacts) -> str:
-    born = f.born
-    year = str(born.earliest_year) + ("" if born.earliest_year == born.latest_year else f"或{born.latest_year}")
-    birth = f"{year}年" + (f"{born.month}月" if born.month else "")
-    if born.from_age:
-        return say("facts.retirement_from_age", age=born.from_age, born=birth)
-    return say("facts.retirement_born", born=birth)
-
-
-def _reached(first: RetirementAge, last: RetirementAge) -> str:
-    if first.month_reached == last.month_reached:
-        return _month(first.month_reached)
-    return f"{_month(first.month_reached)}至{_month(last.month_reached)}之间"
-
-
-def _years(months: int) -> str:
-    return f"{months // 12}年" + (f"{months % 12}个月" if months % 12 else "")
-
-
 def _overtime_pay(f: QuestionFacts) -> str | None:
     """劳动法 第四十四条 on the stated monthly wage: the hourly wage (÷ 21.75 pay days ÷ 8 hours) at 150 %,
     and a day's wage at 200 % and 300 %."""
@@ -482,10 +367,6 @@ def _death_benefit(f: QuestionFacts) -> str | None:
     )
 
 
-def _month(day: date) -> str:
-    return f"{day.year}年{day.month}月"
-
-
 def _cn(grade: int) -> str:
     return _GRADE_NUMERAL[grade - 1]
 
@@ -501,9 +382,10 @@ _RULES = {
     "probation": _probation,
     "unemployment_benefit": _unemployment,
     "arbitration_deadline": _arbitration,
-    "retirement_age": _retirement,
-    "retirement_age_check": _retirement,  # the same sentence on a card about being made to retire: never decides
-    "pension_minimum_years": _pension_minimum,
+    "retirement_age": lambda f: retirement_sentence(f.born, f.retirement_tracks),
+    # the same sentence on a card about being made to retire: it never decides the card (see decides)
+    "retirement_age_check": lambda f: retirement_sentence(f.born, f.retirement_tracks),
+    "pension_minimum_years": lambda f: pension_minimum_sentence(f.born, f.retirement_tracks),
     "overtime_pay": _overtime_pay,
     "death_benefit": _death_benefit,
 }
