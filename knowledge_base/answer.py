@@ -22,7 +22,7 @@ from phrasebook import say
 
 from . import facts as question_facts
 from .card_match import CardHit
-from .cards import AnswerCard
+from .cards import AnswerCard, opening
 from .locality import localise
 from .retriever import Hit, Retriever, SearchResult
 
@@ -214,7 +214,7 @@ def _two_cards(
     if framed:  # the less likely guess brings its direct answer only: the two must fit one phone screen
         parts = [
             say("answer.probable", question=first.card.question) + first.card.answer,
-            say("answer.probable", question=second.card.question) + _opening_sentences(second.card.answer),
+            say("answer.probable", question=second.card.question) + opening(second.card.answer, SECOND_GUESS_CHARS),
         ]
     else:
         parts = [
@@ -243,16 +243,6 @@ def _two_cards(
         facts=facts.known(),
         hits=result.hits,
     )
-
-
-def _opening_sentences(answer: str, enough: int = SECOND_GUESS_CHARS) -> str:
-    """The answer's first whole sentences, as many as it takes to say at least ``enough`` characters."""
-    said = ""
-    for sentence in re.findall(r"[^。]+。?", answer):
-        said += sentence
-        if len(said) >= enough:
-            break
-    return said
 
 
 def _runner_up(cards: list[CardHit], best: CardHit) -> CardHit | None:

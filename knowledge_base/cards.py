@@ -147,13 +147,13 @@ _SENTENCE_END = re.compile(r"(?<=[。！？])")
 OPENING_MIN = 12
 
 
-def opening(answer: str) -> str:
+def opening(answer: str, enough: int = OPENING_MIN) -> str:
     """The words a worker reads first: the first sentence, extended past a bare "能。"/"不合法。" verdict,
-    which many cards share, to the sentence that says why."""
+    which many cards share, to the sentence that says why (whole sentences up to ``enough`` characters)."""
     text = ""
     for sentence in _SENTENCE_END.split(answer.strip()):
         text += sentence
-        if len(text) >= OPENING_MIN:
+        if len(text) >= enough:
             break
     return text.strip()
 

@@ -189,36 +189,42 @@ def apply(kind: str | None, facts: QuestionFacts) -> str | None:
 
 
 _BENEFIT_ASKED = re.compile(r"赔|多少|钱|待遇|补助|补偿|津贴|怎么算|标准")
-_MINIMUM_YEARS_ASKED = re.compile(r"[交缴][满够足]?(?:多少|几)年|最低缴费年限|最低年限")
-_RETIREMENT_ASKED = re.compile(
-    r"(?:几岁|多大|哪年|哪一年|什么时候|啥时候|何时|多少岁|年龄|多久|几个月).{0,6}退|退休年龄|退到几岁|到龄"
-)
+# The rules a stated birth decides, with the words that ask what the rule answers. A card about being made to
+# retire (retirement_age_check) says the age too but never decides: asking when is the retirement_age card's.
+_ASKED_OF_A_BIRTH = {
+    "retirement_age": re.compile(
+        r"(?:几岁|多大|哪年|哪一年|什么时候|啥时候|何时|多少岁|年龄|多久|几个月).{0,6}退|退休年龄|退到几岁|到龄"
+    ),
+    "pension_minimum_years": re.compile(r"[交缴][满够足]?(?:多少|几)年|最低缴费年限|最低年限"),
+}
 
 
 def decides(kind: str | None, facts: QuestionFacts, text: str) -> bool:
     """Whether the worker's own words settle that a card with this ``facts`` rule answers them: a stated
     disability grade in a question about what it brings is answered by the grade's rule, whichever card
     the wording came closest to."""
-    if kind == "retirement_age":  # a birth year (or age) in a question about when they retire
-        return facts.born is not None and bool(_RETIREMENT_ASKED.search(text))
-    if kind == "pension_minimum_years":  # … or about how many years of contributions a pension needs
-        return facts.born is not None and bool(_MINIMUM_YEARS_ASKED.search(text))
+    # a birth year (or age) in a question about when they retire, or how many years they must pay in
+    if kind in _ASKED_OF_A_BIRTH:
+        return facts.born is not None and bool(_ASKED_OF_A_BIRTH[kind].search(text))
     grade_rule = kind in ("disability_grade", "illegal_employer_grade")
     return grade_rule and facts.disability_grade is not None and bool(_BENEFIT_ASKED.search(text))
 
 
 RETIREMENT_ARTICLE = ("退休年龄与社保公积金政策指南", 1)
-PENSION_MINIMUM_ARTICLE = ("退休年龄与社保公积金政策指南", 6)
+# The article each rule applied to a stated birth rests on.
+BIRTH_GROUNDS = {
+    "retirement_age": RETIREMENT_ARTICLE,
+    "retirement_age_check": RETIREMENT_ARTICLE,
+    "pension_minimum_years": ("退休年龄与社保公积金政策指南", 6),
+}
 GRADE_ARTICLES = {("工伤保险条例", 35), ("工伤保险条例", 36), ("工伤保险条例", 37)}  # grades 1-4, 5-6, 7-10
 
 
 def grounds(kind: str | None, facts: QuestionFacts) -> tuple[list[tuple[str, int]], set[tuple[str, int]]]:
     """The articles the sentence ``apply`` wrote rests on, to be cited first, and the card's articles that
     do not apply to these facts (another grade's rules); ([], set()) when the card's own citations stand."""
-    if kind in ("retirement_age", "retirement_age_check") and facts.born is not None:
-        return [RETIREMENT_ARTICLE], set()
-    if kind == "pension_minimum_years" and facts.born is not None:
-        return [PENSION_MINIMUM_ARTICLE], set()
+    if kind in BIRTH_GROUNDS and facts.born is not None:
+        return [BIRTH_GROUNDS[kind]], set()
     grade = facts.disability_grade
     if grade not in LUMP_SUM_MONTHS:
         return [], set()
@@ -367,6 +373,10 @@ def _death_benefit(f: QuestionFacts) -> str | None:
     )
 
 
+def _retirement(f: QuestionFacts) -> str | None:
+    return retirement_sentence(f.born, f.retirement_tracks)
+
+
 def _cn(grade: int) -> str:
     return _GRADE_NUMERAL[grade - 1]
 
@@ -382,9 +392,8 @@ _RULES = {
     "probation": _probation,
     "unemployment_benefit": _unemployment,
     "arbitration_deadline": _arbitration,
-    "retirement_age": lambda f: retirement_sentence(f.born, f.retirement_tracks),
-    # the same sentence on a card about being made to retire: it never decides the card (see decides)
-    "retirement_age_check": lambda f: retirement_sentence(f.born, f.retirement_tracks),
+    "retirement_age": _retirement,
+    "retirement_age_check": _retirement,  # the same sentence; it never decides the card (see decides)
     "pension_minimum_years": lambda f: pension_minimum_sentence(f.born, f.retirement_tracks),
     "overtime_pay": _overtime_pay,
     "death_benefit": _death_benefit,

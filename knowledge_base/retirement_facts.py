@@ -116,9 +116,8 @@ def _by_group(born: Birth | None, tracks: tuple[Track, ...]) -> list[tuple[Track
     """For each group the words leave possible: the retirement of the earliest and the latest birth month."""
     if born is None:
         return []
-    months = [born.month] if born.month else list(range(1, 13))
-    births = [(y, m) for y in range(born.earliest_year, born.latest_year + 1) for m in months]
-    return [(t, retirement_age(t, *births[0]), retirement_age(t, *births[-1])) for t in tracks]
+    earliest, latest = (born.earliest_year, born.month or 1), (born.latest_year, born.month or 12)
+    return [(t, retirement_age(t, *earliest), retirement_age(t, *latest)) for t in tracks]
 
 
 def _born_lead(born: Birth) -> str:
