@@ -3,8 +3,10 @@
 Every phrasing of every card (its canonical question and its variants) is a document. A question is
 compared with all of them in two ways: by meaning (the cosine of each dense backend) and by characters
 (BM25 over character 1–2-grams, which survives typos such as 社宝/加斑费 and whatever segmentation a
-colloquial sentence gets). A card scores by its best phrasing. A small logistic model over those signals
-and the NLU's intent ranks the candidates and gives each a calibrated probability of being the right
+colloquial sentence gets). A card scores by its best phrasing, and by how many of the question's nearest
+phrasings (by each measure) are its own: a worker's long story may come close to one phrasing of a
+neighbouring card by chance, but seldom to many. A small logistic model over those signals and the NLU's
+intent ranks the candidates and gives each a calibrated probability of being the right
 card. It is fitted when an index version is built, by asking every phrasing of the bank as a question
 with that phrasing itself left out, so no question the product is measured on is involved.
 """
@@ -23,6 +25,10 @@ from .cards import AnswerCard, normalise
 CANDIDATES = 20  # per signal; the union is ranked by the model
 CARD_OUT_EVERY = 4  # when fitting, one question in four has its whole card left out (a question no card answers)
 NEIGHBOURS = 10  # phrasings whose cards vote for a topic when fitting (stands in for the NLU's intent)
+# The nearest phrasings whose share per card is a signal. On the held-out phrasings (with the Rasa intent,
+# 1,269 cards) the two shares took the right card first from 0.832 to 0.884 and into the top 3 from 0.966
+# to 0.978; 20 neighbours did no better, 5 worse.
+NEAREST = 10
 FEATURES = (
     "dense",
     "dense_gap",
@@ -32,6 +38,8 @@ FEATURES = (
     "intent_confidence",
     "dense_first",
     "sparse_first",
+    "dense_nearest_share",
+    "sparse_nearest_share",
 )
 # Before a version is fitted (and for banks too small to fit): dense similarity dominates.
 DEFAULT_COEFS = {
@@ -71,6 +79,8 @@ class _Signals:
     best_phrasing: np.ndarray  # per card: index of its closest phrasing
     sparse: np.ndarray  # per card
     sparse_norm: float  # what a phrasing containing every query gram would score
+    dense_share: np.ndarray  # per card: its share of the question's NEAREST phrasings by meaning
+    sparse_share: np.ndarray  # the same by characters (phrasings sharing none of the question's grams: none)
 
 
 class CardMatcher:
@@ -130,7 +140,17 @@ class CardMatcher:
         best[self.owner[order]] = order
         bm = np.zeros(n, dtype=np.float32)
         np.maximum.at(bm, self.owner, phrasing_bm25.astype(np.float32))
-        return _Signals(dense, best, bm, sparse_norm)
+        return _Signals(
+            dense, best, bm, sparse_norm, self._nearest_share(phrasing_cos), self._nearest_share(phrasing_bm25)
+        )
+
+    def _nearest_share(self, phrasing_scores: np.ndarray) -> np.ndarray:
+        """Per card, the share of the NEAREST best-scoring phrasings that are its own (scores <= 0 are no match:
+        a phrasing left out when fitting, or one sharing no character with the question)."""
+        k = min(NEAREST, len(phrasing_scores) - 1)
+        near = np.argpartition(-phrasing_scores, k)[:k]
+        near = near[phrasing_scores[near] > 0]
+        return np.bincount(self.owner[near], minlength=len(self.cards)) / NEAREST
 
     def _sparse_norm(self, grams: list[str]) -> float:
         idf = self.bm25.idf
@@ -154,6 +174,8 @@ class CardMatcher:
                 same * confidence,
                 (s.dense[cands] >= d_top).astype(float),
                 (s.sparse[cands] >= s_top).astype(float),
+                s.dense_share[cands],
+                s.sparse_share[cands],
             ]
         )
 
