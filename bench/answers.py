@@ -76,16 +76,19 @@ def openings_by_card(kb: KnowledgeBase) -> collections.Counter:
     return collections.Counter(opening(c.answer) for c in retriever.cards.cards)
 
 
-def is_unique_opening(reply, shared: collections.Counter, fixed: set[str]) -> bool:
-    first_words = opening(reply.answer)
-    if not reply.cards or first_words in fixed:
+def is_unique_opening(reply, shared: collections.Counter, fixed: tuple[str, ...]) -> bool:
+    """Whether the reply opens with words of its own card (not a fixed text such as the unsure line that
+    introduces guesses, nor a sentence several cards share)."""
+    if not reply.cards or reply.answer.startswith(fixed):
         return False
-    return shared.get(first_words, 0) <= 1
+    return shared.get(opening(reply.answer), 0) <= 1
 
 
 def evaluate_dev(kb: KnowledgeBase, nlu: Nlu, rows: list[dict], dump: Path | None) -> dict:
     shared = openings_by_card(kb)
-    fixed = {opening(say(k)) for k in ("answer.unsure_no_topic", "answer.out_of_scope", "answer.rephrase")}
+    fixed = tuple(
+        say(k) for k in ("answer.unsure_no_topic", "answer.unsure_guess", "answer.out_of_scope", "answer.rephrase")
+    )
     labelled = [r for r in rows if r.get("articles")]
     hit1 = hit3 = no_basis = unique = 0
     lengths, kinds, cases, seconds = [], collections.Counter(), 0, []

@@ -7,8 +7,9 @@
 - The best card is only probable → the same, shorter (conditions only when short, two steps), introduced as
   "如果您问的是…"; when the runner-up card is probable too, its direct answer follows, introduced the same
   way; the other close cards are one-tap options.
-- Nothing is certain → no guess: the topic's basic steps, the close cards as options ("您想问的是…"),
-  articles marked as possibly relevant, the offer of a person; the question goes to staff's unanswered list.
+- Nothing is even probable → says so first; the (at most two) cards still close enough to offer are answered
+  as guesses the same way, any others are options; the general steps, articles marked as possibly relevant,
+  the offer of a person; the question goes to staff's unanswered list.
 - A message that asks two things gets both cards.
 Every cited article is checked against the serving index: it must exist and be in force.
 """
@@ -28,14 +29,15 @@ from .retriever import Hit, Retriever, SearchResult
 
 ANSWER_P = 0.45  # calibrated P(right card) from which the card is simply the answer
 # From here the best card is answered as "如果您问的是…" with alternatives, the runner-up's answer usually with
-# it. On the held-out phrasings (with the Rasa intent, 1,269 cards) the best card at P 0.10–0.12 was right for
-# 42 % and one of the two answered for 70 % (0.12–0.16: 40 %, 63 %); below 0.10 only for 16 % and 36 %: a
-# worker is better served by the two closest answers, framed as conditions, than by none, down to here.
-PROBABLE_P = 0.10
+# it. On the held-out phrasings (with the Rasa intent, 1,269 cards, ranked with the nearest-phrasing shares)
+# the best card at P 0.07–0.10 was right for 44 % and one of the two answered for 69 % (0.10–0.13: 53 %,
+# 73 %); at 0.05–0.07 only for 24 % and 41 %: a worker is better served by the two closest answers, framed
+# as conditions, than by none, down to here.
+PROBABLE_P = 0.07
 # A probable answer also gives the runner-up card's answer, framed the same way, when that card is this
-# probable: on the held-out phrasings answered as probable, the runner-up (at P >= 0.08) was the right card
-# for 12 % of them, which a worker would otherwise reach only by tapping an option.
-SECOND_P = 0.08
+# probable: on the held-out phrasings answered as probable, the runner-up (at P >= 0.05) was the right card
+# for 24 % of them, which a worker would otherwise reach only by tapping an option.
+SECOND_P = 0.05
 OPTION_P = 0.04  # a card this probable is worth offering as an option
 MAX_OPTIONS = 3
 MAX_CITATIONS = 4
@@ -211,11 +213,8 @@ def _two_cards(
     """Two cards in one reply: a message that asks two things (each answered for the worker's facts), or,
     ``framed``, the two cards most likely to be the question (each introduced as "如果您问的是…", no facts
     applied to a guess, the other close cards still offered)."""
-    if framed:  # the less likely guess brings its direct answer only: the two must fit one phone screen
-        parts = [
-            say("answer.probable", question=first.card.question) + first.card.answer,
-            say("answer.probable", question=second.card.question) + opening(second.card.answer, SECOND_GUESS_CHARS),
-        ]
+    if framed:
+        parts = _guesses(first, second)
     else:
         parts = [
             (question_facts.apply(first.card.facts, facts) or "") + first.card.answer,
@@ -245,6 +244,17 @@ def _two_cards(
     )
 
 
+def _guesses(first: CardHit, second: CardHit | None) -> list[str]:
+    """The closest cards' answers, each introduced as "如果您问的是…"; the less likely guess brings its direct
+    answer only: the two must fit one phone screen."""
+    parts = [say("answer.probable", question=first.card.question) + first.card.answer]
+    if second is not None:
+        parts.append(
+            say("answer.probable", question=second.card.question) + opening(second.card.answer, SECOND_GUESS_CHARS)
+        )
+    return parts
+
+
 def _runner_up(cards: list[CardHit], best: CardHit) -> CardHit | None:
     """The second most probable card, when a probable answer should give its answer too."""
     if best.probability >= ANSWER_P or len(cards) < 2 or cards[1].probability < SECOND_P:
@@ -253,25 +263,30 @@ def _runner_up(cards: list[CardHit], best: CardHit) -> CardHit | None:
 
 
 def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> Answer:
+    """No card is probable enough to be the question. The closest ones worth offering are still answered,
+    framed as guesses under a line saying so (on the held-out phrasings at P 0.05–0.07 the best card was right
+    for 24 % and one of the two for 41 %: a worker reads those answers instead of tapping blind); the rest are
+    options, with the general steps and the offer of a person."""
+    close = [c for c in result.cards if c.probability >= OPTION_P]
+    guessed = close[:2]
     topic = say(f"topics.{intent}") if intent and intent != OUT_OF_SCOPE else None
-    options = _options(result.cards)
-    # With close questions to tap, the worker who has just told their whole story is not asked to tell it again.
-    if options:
-        lead = say("answer.unsure_pick")
+    if guessed:
+        parts = [say("answer.unsure_guess"), *_guesses(guessed[0], guessed[1] if len(guessed) > 1 else None)]
     elif topic:
-        lead = say("answer.unsure", topic=topic)
+        parts = [say("answer.unsure", topic=topic)]
     else:
-        lead = say("answer.unsure_no_topic")
+        parts = [say("answer.unsure_no_topic")]
     # The general steps (keep evidence, 12351), not the topic's: "don't sign a resignation" from the dismissal
     # steps would misguide a worker who asked how to resign, and nothing says which situation this is.
-    text = _bubble([lead], retriever.domain.default_next_steps[:2], closing=say("answer.offer_human"))
-    citations = [dict(c, relevance="possible") for c in _hit_citations(retriever, result.hits, [])[:3]]
+    text = _bubble(parts, retriever.domain.default_next_steps[:2], closing=say("answer.offer_human"))
+    cited = _hit_citations(retriever, result.hits, [c.card for c in guessed])
     return Answer(
         kind="unsure",
         text=text,
-        citations=citations,
+        citations=[dict(c, relevance="possible") for c in cited[:3]],
         confidence=result.cards[0].probability if result.cards else 0.0,
-        options=options,
+        cards=[c.id for c in guessed],
+        options=_options(close[len(guessed) :]),
         reasons=[UNSURE_REASON],
         hits=result.hits,
     )

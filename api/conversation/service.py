@@ -187,7 +187,9 @@ class ConversationService:
         if reply.kind == "case_withdrawn" and intake.context and intake.context.case:
             self.cases.withdraw(intake.context.case.id)
         if reply.kind == "unsure":
-            candidates = [c.value for c in (read_payload(o.payload) for o in reply.options) if c is not None]
+            # the cards it guessed, then those it offered to tap
+            offered = [c.value for c in (read_payload(o.payload) for o in reply.options) if c is not None]
+            candidates = list(dict.fromkeys([*reply.cards, *offered]))
             self._unanswered(
                 channel, user_id, intake.message_id, parsed.text, reply.intent, "low_confidence", candidates
             )

@@ -8,8 +8,11 @@ from sqlalchemy import select
 
 from api.cases.models import Case
 from api.conversation.models import ConversationMessage, UnansweredQuestion
+from knowledge_base.card_match import CardHit
 from tests.support.app import chat_turn as send
 from tests.support.fake_rasa import event
+
+CLOSE_CARDS = ("injury-what-to-do-first", "injury-application-deadline", "injury-workplace-accident")
 
 
 def rows(app, model, *where):
@@ -36,10 +39,31 @@ def test_an_unsure_answer_is_no_case_but_staff_see_it(app_client, fake_rasa):
     fake_rasa.intents["那个事后来到底该咋整"] = ("labor_contract", 0.35)
     replies = send(client, "那个事后来到底该咋整")
     assert "转人工" in replies[0]["text"]
-    assert any(b["payload"].startswith("/ask_card") for b in replies[0]["buttons"])
+    assert "能再说说发生了什么" in replies[0]["text"]  # no card is close: the worker is asked what happened
     assert rows(app, Case) == []
     missed = rows(app, UnansweredQuestion)
-    assert len(missed) == 1 and missed[0].reason == "low_confidence" and missed[0].candidates
+    assert len(missed) == 1 and missed[0].reason == "low_confidence" and missed[0].candidates == []
+
+
+def test_an_unsure_answers_guesses_and_options_are_what_staff_see_it_considered(app_client, fake_rasa, monkeypatch):
+    client, app = app_client
+    retriever = app.state.kb._require()
+    found = retriever.search
+
+    def search(text, **kwargs):  # three cards close enough to offer, none probable enough to answer
+        result = found(text, **kwargs)
+        result.cards = [CardHit(retriever.cards.by_id[c], p, 0.5, c) for c, p in zip(CLOSE_CARDS, (0.06, 0.05, 0.045))]
+        return result
+
+    monkeypatch.setattr(retriever, "search", search)
+    text = "去年在厂里干活手被夹了 当时包扎了一下就回去上班了 现在手指还是弯不了 这个还能找厂里吗"
+    fake_rasa.intents[text] = ("work_injury", 0.5)
+    replies = send(client, text)
+    assert replies[0]["text"].count("如果您问的是") == 2
+    assert [b["payload"] for b in replies[0]["buttons"]][0] == f'/ask_card{{"card":"{CLOSE_CARDS[2]}"}}'
+    assert rows(app, Case) == []
+    missed = rows(app, UnansweredQuestion)
+    assert len(missed) == 1 and missed[0].candidates == list(CLOSE_CARDS)
 
 
 def test_a_tapped_option_answers_that_card_whatever_rasa_was_doing(app_client, fake_rasa):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from knowledge_base.answer import GUESS_STEPS, OPTION_P, SECOND_GUESS_CHARS, SECOND_P, book_title
+from knowledge_base.answer import GUESS_STEPS, OPTION_P, PROBABLE_P, SECOND_GUESS_CHARS, SECOND_P, book_title
 from knowledge_base.card_match import CardHit
 from knowledge_base.cards import ANSWER_LIMIT, opening
 
@@ -89,13 +89,11 @@ def test_two_questions_in_one_message_get_two_cards(knowledge):
     assert "关于“" in answer.text
 
 
-def test_an_unclear_question_offers_choices_and_a_person_instead_of_refusing(knowledge):
+def test_an_unclear_question_offers_a_person_instead_of_refusing(knowledge):
     answer = knowledge.answer("那个事情后来怎么弄比较好呢", "labor_contract", [], 0.4)
     assert answer.kind == "unsure"
-    assert 1 <= len(answer.options) <= 3 and all(o["payload"].startswith("/ask_card") for o in answer.options)
     assert all(c.get("relevance") == "possible" for c in answer.citations)
     assert "转人工" in answer.text and "没有找到足够确定的法律依据" not in answer.text
-    assert "点下面最接近的问题" in answer.text and "能再说说发生了什么" not in answer.text  # not asked to repeat
 
 
 def test_out_of_scope_gets_a_referral_without_citations(knowledge):
@@ -234,3 +232,30 @@ def test_a_card_for_other_people_than_the_worker_says_they_are_is_passed_over(kn
     assert answer.cards == [past] and answer.kind == "card"
     unstated = knowledge.answer("单位说年纪大了只能签劳务协议", "labor_contract", [], 0.8)
     assert unstated.cards == [below]  # no age stated: the closest card stands
+
+
+def test_an_unsure_answer_still_answers_the_closest_questions_as_guesses(knowledge, monkeypatch):
+    retriever = knowledge._require()
+    first, second, third = "wage-arrears-what-to-do", "wage-payslip", "wage-evidence"
+    below = (OPTION_P + PROBABLE_P) / 2
+    _ranked(retriever, monkeypatch, [(first, below), (second, below - 0.005), (third, OPTION_P + 0.001)])
+    answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
+    cards = retriever.cards.by_id
+    assert answer.kind == "unsure" and answer.reasons == ["low_confidence"]
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("我没能确定您问的具体是哪种情况")  # says it is unsure, first
+    assert lines[1] == f"如果您问的是“{cards[first].question}”：{cards[first].answer}"
+    assert lines[2].startswith(f"如果您问的是“{cards[second].question}”：")
+    assert answer.cards == [first, second]
+    assert [o["payload"] for o in answer.options] == [f'/ask_card{{"card":"{third}"}}']
+    assert all(c.get("relevance") == "possible" for c in answer.citations)
+    assert tuple(cards[first].articles[0]) in [(c["law"], c["article"]) for c in answer.citations]
+    assert "转人工" in answer.text and len(answer.text) <= 600
+
+
+def test_an_unsure_answer_with_no_close_card_asks_what_happened(knowledge, monkeypatch):
+    retriever = knowledge._require()
+    _ranked(retriever, monkeypatch, [("wage-arrears-what-to-do", OPTION_P - 0.01)])
+    answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
+    assert answer.kind == "unsure" and answer.cards == [] and answer.options == []
+    assert "如果您问的是" not in answer.text and "能再说说发生了什么" in answer.text and "转人工" in answer.text
