@@ -267,8 +267,7 @@ def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> A
     framed as guesses under a line saying so (on the held-out phrasings at P 0.05–0.07 the best card was right
     for 24 % and one of the two for 41 %: a worker reads those answers instead of tapping blind); the rest are
     options, with the general steps and the offer of a person."""
-    close = [c for c in result.cards if c.probability >= OPTION_P]
-    guessed = close[:2]
+    guessed = [c for c in result.cards[:2] if c.probability >= OPTION_P]
     topic = say(f"topics.{intent}") if intent and intent != OUT_OF_SCOPE else None
     if guessed:
         parts = [say("answer.unsure_guess"), *_guesses(guessed[0], guessed[1] if len(guessed) > 1 else None)]
@@ -286,7 +285,7 @@ def _unsure(retriever: Retriever, result: SearchResult, intent: str | None) -> A
         citations=[dict(c, relevance="possible") for c in cited[:3]],
         confidence=result.cards[0].probability if result.cards else 0.0,
         cards=[c.id for c in guessed],
-        options=_options(close[len(guessed) :]),
+        options=_options(result.cards[len(guessed) :]),  # _options keeps those at OPTION_P or more
         reasons=[UNSURE_REASON],
         hits=result.hits,
     )

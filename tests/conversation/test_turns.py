@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from api.cases.models import Case
 from api.conversation.models import ConversationMessage, UnansweredQuestion
-from knowledge_base.card_match import CardHit
 from tests.support.app import chat_turn as send
 from tests.support.fake_rasa import event
+from tests.support.ranking import rank_cards
 
 CLOSE_CARDS = ("injury-what-to-do-first", "injury-application-deadline", "injury-workplace-accident")
 
@@ -47,15 +47,8 @@ def test_an_unsure_answer_is_no_case_but_staff_see_it(app_client, fake_rasa):
 
 def test_an_unsure_answers_guesses_and_options_are_what_staff_see_it_considered(app_client, fake_rasa, monkeypatch):
     client, app = app_client
-    retriever = app.state.kb._require()
-    found = retriever.search
-
-    def search(text, **kwargs):  # three cards close enough to offer, none probable enough to answer
-        result = found(text, **kwargs)
-        result.cards = [CardHit(retriever.cards.by_id[c], p, 0.5, c) for c, p in zip(CLOSE_CARDS, (0.06, 0.05, 0.045))]
-        return result
-
-    monkeypatch.setattr(retriever, "search", search)
+    # three cards close enough to offer, none probable enough to answer
+    rank_cards(app.state.kb._require(), monkeypatch, list(zip(CLOSE_CARDS, (0.06, 0.05, 0.045))))
     text = "去年在厂里干活手被夹了 当时包扎了一下就回去上班了 现在手指还是弯不了 这个还能找厂里吗"
     fake_rasa.intents[text] = ("work_injury", 0.5)
     replies = send(client, text)

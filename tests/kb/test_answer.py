@@ -5,8 +5,8 @@ import re
 import pytest
 
 from knowledge_base.answer import GUESS_STEPS, OPTION_P, PROBABLE_P, SECOND_GUESS_CHARS, SECOND_P, book_title
-from knowledge_base.card_match import CardHit
 from knowledge_base.cards import ANSWER_LIMIT, opening
+from tests.support.ranking import rank_cards
 
 pytestmark = pytest.mark.slow  # builds the real index once per session
 
@@ -179,23 +179,10 @@ def test_a_claim_from_a_job_that_ended_over_a_year_ago_is_warned_about_the_time_
     assert "离开了单位" not in recent.text
 
 
-def _ranked(retriever, monkeypatch, ranking: list[tuple[str, float]]) -> None:
-    """The retriever finds these cards with these probabilities, whatever the question (what the answer
-    does with a ranking is what is tested, not the ranking itself)."""
-    found = retriever.search
-
-    def search(text, **kwargs):
-        result = found(text, **kwargs)
-        result.cards = [CardHit(retriever.cards.by_id[i], p, 0.5, i) for i, p in ranking]
-        return result
-
-    monkeypatch.setattr(retriever, "search", search)
-
-
 def test_a_probable_answer_with_a_probable_runner_up_gives_both_answers(knowledge, monkeypatch):
     retriever = knowledge._require()
     first, second, third = "wage-arrears-what-to-do", "wage-payslip", "wage-evidence"
-    _ranked(retriever, monkeypatch, [(first, 0.3), (second, SECOND_P + 0.01), (third, OPTION_P + 0.01)])
+    rank_cards(retriever, monkeypatch, [(first, 0.3), (second, SECOND_P + 0.01), (third, OPTION_P + 0.01)])
     answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
     cards = retriever.cards.by_id
     assert answer.kind == "probable" and answer.cards == [first, second]
@@ -215,7 +202,7 @@ def test_a_probable_answer_with_a_probable_runner_up_gives_both_answers(knowledg
 def test_a_probable_answer_whose_runner_up_is_unlikely_gives_one_answer(knowledge, monkeypatch):
     retriever = knowledge._require()
     first, second = "wage-arrears-what-to-do", "wage-payslip"
-    _ranked(retriever, monkeypatch, [(first, 0.3), (second, SECOND_P - 0.01)])
+    rank_cards(retriever, monkeypatch, [(first, 0.3), (second, SECOND_P - 0.01)])
     answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
     assert answer.kind == "probable" and answer.cards == [first]
     assert answer.text.count("如果您问的是") == 1
@@ -227,7 +214,7 @@ def test_a_card_for_other_people_than_the_worker_says_they_are_is_passed_over(kn
     retriever = knowledge._require()
     below, past = "contract-older-worker-service-agreement", "contract-overage-no-pension"
     assert retriever.cards.by_id[below].premise == "below_retirement_age"
-    _ranked(retriever, monkeypatch, [(below, 0.6), (past, 0.5)])
+    rank_cards(retriever, monkeypatch, [(below, 0.6), (past, 0.5)])
     answer = knowledge.answer("我今年67岁了，单位说只能签劳务协议", "labor_contract", [], 0.8)
     assert answer.cards == [past] and answer.kind == "card"
     unstated = knowledge.answer("单位说年纪大了只能签劳务协议", "labor_contract", [], 0.8)
@@ -238,7 +225,7 @@ def test_an_unsure_answer_still_answers_the_closest_questions_as_guesses(knowled
     retriever = knowledge._require()
     first, second, third = "wage-arrears-what-to-do", "wage-payslip", "wage-evidence"
     below = (OPTION_P + PROBABLE_P) / 2
-    _ranked(retriever, monkeypatch, [(first, below), (second, below - 0.005), (third, OPTION_P + 0.001)])
+    rank_cards(retriever, monkeypatch, [(first, below), (second, below - 0.005), (third, OPTION_P + 0.001)])
     answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
     cards = retriever.cards.by_id
     assert answer.kind == "unsure" and answer.reasons == ["low_confidence"]
@@ -255,7 +242,7 @@ def test_an_unsure_answer_still_answers_the_closest_questions_as_guesses(knowled
 
 def test_an_unsure_answer_with_no_close_card_asks_what_happened(knowledge, monkeypatch):
     retriever = knowledge._require()
-    _ranked(retriever, monkeypatch, [("wage-arrears-what-to-do", OPTION_P - 0.01)])
+    rank_cards(retriever, monkeypatch, [("wage-arrears-what-to-do", OPTION_P - 0.01)])
     answer = knowledge.answer("工钱的事想问问", "wage_arrears", [], 0.6)
     assert answer.kind == "unsure" and answer.cards == [] and answer.options == []
     assert "如果您问的是" not in answer.text and "能再说说发生了什么" in answer.text and "转人工" in answer.text
