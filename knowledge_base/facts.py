@@ -217,6 +217,8 @@ BIRTH_GROUNDS = {
     "retirement_age_check": RETIREMENT_ARTICLE,
     "pension_minimum_years": ("退休年龄与社保公积金政策指南", 6),
 }
+# 条例 第三条: the days by years worked; 实施办法 第五条: the year of joining an employer is prorated.
+ANNUAL_LEAVE_GROUNDS = [("职工带薪年休假条例", 3), ("企业职工带薪年休假实施办法", 5)]
 GRADE_ARTICLES = {("工伤保险条例", 35), ("工伤保险条例", 36), ("工伤保险条例", 37)}  # grades 1-4, 5-6, 7-10
 
 
@@ -225,6 +227,8 @@ def grounds(kind: str | None, facts: QuestionFacts) -> tuple[list[tuple[str, int
     do not apply to these facts (another grade's rules); ([], set()) when the card's own citations stand."""
     if kind in BIRTH_GROUNDS and facts.born is not None:
         return [BIRTH_GROUNDS[kind]], set()
+    if kind == "annual_leave" and facts.service is not None:
+        return list(ANNUAL_LEAVE_GROUNDS), set()
     grade = facts.disability_grade
     if grade not in LUMP_SUM_MONTHS:
         return [], set()

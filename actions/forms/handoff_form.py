@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.app_events import decision
 from actions.forms import answers
 from actions.forms.answers import Answer
 from actions.forms.base import TableFormValidation, latest_answer
@@ -58,6 +59,10 @@ class ValidateHandoffForm(TableFormValidation):
         return found
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        answered = decision(tracker)
+        starting = (tracker.active_loop or {}).get("name") != self.form_name()
+        if starting and answered.get("citations"):  # the app answered the problem described with the request
+            dispatcher.utter_message(text=answered["text"], json_message={"citations": answered["citations"]})
         events = await super().run(dispatcher, tracker, domain)
         if tracker.slots.get("phone_consent") is False:
             events.insert(0, SlotSet("contact_phone", None))

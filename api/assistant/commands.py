@@ -82,6 +82,11 @@ def asks_for_a_person(text: str) -> bool:
     return bool(_ASKS_FOR_A_PERSON.search(text))
 
 
+def without_request_for_a_person(text: str) -> str:
+    """The message without its request for a person: what it says about the problem, if anything."""
+    return _ASKS_FOR_A_PERSON.sub("", text)
+
+
 def typed_calculator(text: str) -> str | None:
     """The calculator a worker explicitly asks to run in words, if any."""
     if not _ASKS_TO_CALCULATE.search(text):

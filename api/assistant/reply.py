@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
-from api.assistant.commands import Command, asks_for_a_person, typed_calculator
+from api.assistant.commands import Command, asks_for_a_person, typed_calculator, without_request_for_a_person
 from api.assistant.context import TurnContext
 from api.assistant.intents import FIXED_RESPONSES, OUT_OF_SCOPE, TOPIC_INTENTS
 from api.nlu.client import ParseResult
@@ -24,6 +24,10 @@ from phrasebook import options, say
 # A dialogue intent on a message this long may still be a question ("你好，我想问一下社保的事……").
 QUESTION_CHARS = 10
 _NO_WORDS = re.compile(r"[\d\W_]*")  # digits and punctuation alone ("2", "？？"): a rating or a slip, no question
+# A request for a person that says this much more (in characters that are not punctuation) describes a problem,
+# which is answered while the lawyer is found ("工钱要不回来，望律师帮忙看看怎么办").
+DESCRIPTION_CHARS = 12
+_PUNCTUATION = re.compile(r"[\W_]")
 # A short message that leans on the previous question ("那能赔多少？", "那我该找谁？").
 FOLLOW_UP_CHARS = 16
 _FOLLOW_UP = re.compile(
@@ -183,6 +187,10 @@ def _answer(reply: Reply, parsed: ParseResult, kb: AnswersQuestions, context: Tu
         kb_answer = kb.answer(follow_up, context.previous_intent, parsed.entities, 0.5)
     elif asks:
         kb_answer = kb.answer(text, intent, parsed.entities, parsed.confidence)
+    elif ready and intent == "request_human" and _describes_a_problem(text):
+        topic = next((r for r in parsed.ranking if r.get("name") in TOPIC_INTENTS), {})
+        candidate = kb.answer(text, topic.get("name"), parsed.entities, float(topic.get("confidence") or 0.0))
+        kb_answer = candidate if candidate.kind in ("card", "cards", "probable") else None
     elif ready and intent not in ("request_human", "affirm", "deny") and len(text) >= QUESTION_CHARS:
         candidate = kb.answer(text, intent, parsed.entities, parsed.confidence)
         kb_answer = candidate if candidate.kind in ("card", "cards") else None
@@ -191,6 +199,8 @@ def _answer(reply: Reply, parsed: ParseResult, kb: AnswersQuestions, context: Tu
         reply.answer = say(FIXED_RESPONSES[intent]) if intent in FIXED_RESPONSES else say("answer.rephrase")
         return
     _take(reply, kb_answer)
+    if intent == "request_human":
+        _while_a_lawyer_is_found(reply)
     if follow_up is not None and reply.kind in ("card", "cards", "probable", "unsure"):
         reply.intent = context.previous_intent or reply.intent
 
@@ -222,6 +232,19 @@ def _take(reply: Reply, kb_answer) -> None:
     elif reply.kind == "unsure":
         reply.buttons.append(Button(title=say("dialogue.human_button"), payload="/affirm"))
         reply.expecting = "human_offer"
+
+
+def _describes_a_problem(text: str) -> bool:
+    return len(_PUNCTUATION.sub("", without_request_for_a_person(text))) >= DESCRIPTION_CHARS
+
+
+def _while_a_lawyer_is_found(reply: Reply) -> None:
+    """An answer to a worker who asked for a lawyer and described the problem: it says that a lawyer is being
+    found instead of inviting them to ask for one, and offers nothing to tap (the handoff's questions follow)."""
+    disclaimer = say("answer.disclaimer")
+    body = reply.answer[: -len(disclaimer)] if reply.answer.endswith(disclaimer) else reply.answer
+    reply.answer = body + say("answer.handoff_after_answer")
+    reply.kind, reply.buttons, reply.options, reply.expecting = "handoff", [], [], None
 
 
 def _follow_up(parsed: ParseResult, context: TurnContext) -> str | None:

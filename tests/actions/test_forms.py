@@ -191,6 +191,29 @@ def test_a_long_request_is_its_own_description(dispatcher):
     assert slots_set(events)["requested_slot"] == "district"
 
 
+def test_a_request_that_describes_the_problem_gets_the_apps_answer_before_the_next_question(dispatcher):
+    text = "老板拖欠我三个月工资一直不给 望律师帮忙看看怎么要回来"
+    citations = [{"law": "劳动合同法", "article": 30, "text": "……"}]
+    answer = {"kind": "handoff", "text": "可以向劳动监察投诉……您要找工会律师，接下来为您转接。", "citations": citations}
+    tracker = make_tracker(text, "request_human", metadata={"decision": answer})
+    events = run(ValidateHandoffForm(), dispatcher, tracker)
+    assert dispatcher.messages[0]["text"] == answer["text"]
+    assert dispatcher.messages[0]["custom"] == {"citations": citations}
+    assert slots_set(events)["handoff_description"] == text and slots_set(events)["requested_slot"] == "district"
+    # later answers in the form are not preceded by it again
+    dispatcher.messages.clear()
+    slots = {"requested_slot": "district"}
+    tracker = make_tracker("朝阳区", "inform", active_loop="handoff_form", slots=slots, metadata={"decision": answer})
+    run(ValidateHandoffForm(), dispatcher, tracker)
+    assert all(m.get("text") != answer["text"] for m in dispatcher.messages)
+
+
+def test_a_request_without_an_answer_says_nothing_before_the_forms_question(dispatcher):
+    decision = {"kind": "handoff", "text": "请简单说说您遇到的问题：在哪里工作、发生了什么。", "citations": []}
+    run(ValidateHandoffForm(), dispatcher, make_tracker("转人工", "request_human", metadata={"decision": decision}))
+    assert texts_of(dispatcher) == []
+
+
 def test_feedback_score_from_words_and_numbers(dispatcher):
     tracker = make_tracker("有帮助", "affirm")
     assert slots_set(run(ValidateFeedbackForm(), dispatcher, tracker)) == {

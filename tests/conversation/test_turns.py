@@ -194,3 +194,25 @@ def test_a_request_for_a_person_in_so_many_words_is_one_whatever_the_nlu_says(ap
     send(client, text)
     sent = fake_rasa.turns[-1].parse_data["intent"]["name"]
     assert (sent == "request_human") == asks, sent
+
+
+def test_a_worker_who_asks_for_a_lawyer_and_describes_the_problem_gets_the_answer_while_one_is_found(
+    app_client, fake_rasa
+):
+    client, _app = app_client
+    text = "老板拖欠我三个月工资一直不给 说没钱 望律师帮忙看看怎么把工资要回来"
+    replies = send(client, text)
+    turn = fake_rasa.turns[-1]
+    assert turn.parse_data["intent"]["name"] == "request_human"  # the dialogue starts the handoff
+    decision = turn.metadata["decision"]
+    assert decision["kind"] == "handoff" and decision["citations"] and decision["buttons"] == []
+    assert replies[0]["text"].endswith("您要找工会律师，接下来为您转接。")
+    assert "回复“转人工”" not in replies[0]["text"]  # they already asked for one
+    assert "请简单说说您遇到的问题" not in replies[0]["text"]  # they already did
+
+
+def test_a_request_for_a_lawyer_that_says_little_else_is_asked_what_happened(app_client, fake_rasa):
+    client, _app = app_client
+    send(client, "帮我联系一下工会律师 欠薪的事")
+    decision = fake_rasa.turns[-1].metadata["decision"]
+    assert decision["kind"] == "handoff" and decision["citations"] == []

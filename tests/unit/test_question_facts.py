@@ -238,3 +238,13 @@ def test_a_stated_birth_gives_the_minimum_contribution_of_the_year_they_retire(q
     assert all(part in sentence for part in says), sentence
     assert grounds("pension_minimum_years", facts) == ([("退休年龄与社保公积金政策指南", 6)], set())
     assert decides("pension_minimum_years", facts, question)
+
+
+def test_annual_leave_for_the_years_worked_is_prorated_in_the_year_of_joining():
+    """A worker who states how long they worked learns the full-year days and, because the year they joined
+    counts only its remaining days (实施办法 第五条), not that every year brings those days."""
+    facts = analyse("在公司干了1年半 没签合同 年假有几天")
+    sentence = apply("annual_leave", facts)
+    assert "全年应休5天" in sentence and "剩余的日历天数折算" in sentence and "每年可以休" not in sentence
+    assert grounds("annual_leave", facts) == ([("职工带薪年休假条例", 3), ("企业职工带薪年休假实施办法", 5)], set())
+    assert grounds("annual_leave", analyse("年假有几天")) == ([], set())
