@@ -189,7 +189,9 @@ def _answer(reply: Reply, parsed: ParseResult, kb: AnswersQuestions, context: Tu
         kb_answer = kb.answer(text, intent, parsed.entities, parsed.confidence)
     elif ready and intent == "request_human" and _describes_a_problem(text):
         topic = next((r for r in parsed.ranking if r.get("name") in TOPIC_INTENTS), {})
-        candidate = kb.answer(text, topic.get("name"), parsed.entities, float(topic.get("confidence") or 0.0))
+        # the words asking for a lawyer would match the cards about lawyers: the problem is asked without them
+        problem = without_request_for_a_person(text)
+        candidate = kb.answer(problem, topic.get("name"), parsed.entities, float(topic.get("confidence") or 0.0))
         kb_answer = candidate if candidate.kind in ("card", "cards", "probable") else None
     elif ready and intent not in ("request_human", "affirm", "deny") and len(text) >= QUESTION_CHARS:
         candidate = kb.answer(text, intent, parsed.entities, parsed.confidence)

@@ -209,6 +209,7 @@ def test_a_worker_who_asks_for_a_lawyer_and_describes_the_problem_gets_the_answe
     assert replies[0]["text"].endswith("您要找工会律师，接下来为您转接。")
     assert "回复“转人工”" not in replies[0]["text"]  # they already asked for one
     assert "请简单说说您遇到的问题" not in replies[0]["text"]  # they already did
+    assert "拖欠工资" in replies[0]["text"] and "援助律师" not in replies[0]["text"]  # their problem, not lawyers
 
 
 def test_a_request_for_a_lawyer_that_says_little_else_is_asked_what_happened(app_client, fake_rasa):
