@@ -192,10 +192,13 @@ def _answer(reply: Reply, parsed: ParseResult, kb: AnswersQuestions, context: Tu
         # the words asking for a lawyer would match the cards about lawyers: the problem is asked without them
         problem = without_request_for_a_person(text)
         candidate = kb.answer(problem, topic.get("name"), parsed.entities, float(topic.get("confidence") or 0.0))
-        kb_answer = candidate if candidate.kind in ("card", "cards", "probable") else None
+        kb_answer = candidate if candidate.kind in ("card", "cards") else None  # a guess would wait for the lawyer
     elif ready and intent not in ("request_human", "affirm", "deny") and len(text) >= QUESTION_CHARS:
         candidate = kb.answer(text, intent, parsed.entities, parsed.confidence)
         kb_answer = candidate if candidate.kind in ("card", "cards") else None
+    if kb_answer is None and intent == "request_human" and _describes_a_problem(text):
+        reply.kind, reply.answer = "handoff", say("answer.handoff_described")  # not asked to describe it again
+        return
     if kb_answer is None:
         reply.kind = "handoff" if intent == "request_human" else "fixed"
         reply.answer = say(FIXED_RESPONSES[intent]) if intent in FIXED_RESPONSES else say("answer.rephrase")
