@@ -69,11 +69,15 @@ class TableFormValidation(FormValidationAction, ABC):
         value = QUESTIONS[requested].parse(answer)
         return [] if value is None else [SlotSet(requested, value)]
 
+    def starting(self, tracker: Tracker) -> bool:
+        """Whether this run starts the form (Rasa may already show it active, with no slot requested yet)."""
+        active = (tracker.active_loop or {}).get("name")
+        return active != self.form_name() or tracker.get_slot(REQUESTED_SLOT) not in self.form_slots
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
         answer = latest_answer(tracker)
-        starting = (tracker.active_loop or {}).get("name") != self.form_name() or requested not in self.form_slots
-        if starting:
+        if self.starting(tracker):
             known = self.prefill(tracker)
             self.announce_prefill(known, dispatcher)
             events = [SlotSet(slot, value) for slot, value in known.items()]

@@ -60,8 +60,8 @@ class ValidateHandoffForm(TableFormValidation):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         answered = decision(tracker)
-        starting = (tracker.active_loop or {}).get("name") != self.form_name()
-        if starting and answered.get("citations"):  # the app answered the problem described with the request
+        # the request for a lawyer described a problem the app answered: that answer comes first
+        if self.starting(tracker) and answered.get("citations"):
             dispatcher.utter_message(text=answered["text"], json_message={"citations": answered["citations"]})
         events = await super().run(dispatcher, tracker, domain)
         if tracker.slots.get("phone_consent") is False:

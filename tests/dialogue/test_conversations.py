@@ -92,6 +92,16 @@ def test_handoff_form_reports_the_case_to_the_app_with_masked_text_only(bot):
     assert "139****5678" in said and "13912345678" not in said
 
 
+def test_a_request_for_a_lawyer_with_an_answered_problem_gets_the_answer_then_the_handoff(bot):
+    me = sender()
+    text = "单位不给我交社保 还扣押我的身份证不还 望律师帮忙看看"
+    answered = {**ANSWER, "kind": "handoff", "text": "先要求单位归还……您要找工会律师，接下来为您转接。", "buttons": []}
+    said = bot.turn(me, text, "request_human", answered)
+    assert said[0]["text"] == answered["text"] and said[1]["custom"] == {"citations": [CITATION]}
+    assert "哪个区" in said[-1]["text"]  # the problem it described is the case's description
+    assert bot.active_loop(me) == "handoff_form"
+
+
 def test_a_crisis_reply_interrupts_a_form_and_a_call_back_number_follows(bot):
     me = sender()
     bot.texts(me, "算一算经济补偿", "inform", entities=SEVERANCE)
