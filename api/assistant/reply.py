@@ -19,6 +19,7 @@ from api.assistant.context import TurnContext
 from api.assistant.intents import FIXED_RESPONSES, OUT_OF_SCOPE, TOPIC_INTENTS
 from api.nlu.client import ParseResult
 from api.triage import triage
+from knowledge_base.cards import normalise
 from phrasebook import options, say
 
 # A dialogue intent on a message this long may still be a question ("你好，我想问一下社保的事……").
@@ -27,7 +28,6 @@ _NO_WORDS = re.compile(r"[\d\W_]*")  # digits and punctuation alone ("2", "？�
 # A request for a person that says this much more (in characters that are not punctuation) describes a problem,
 # which is answered while the lawyer is found ("工钱要不回来，望律师帮忙看看怎么办").
 DESCRIPTION_CHARS = 12
-_PUNCTUATION = re.compile(r"[\W_]")
 # A short message that leans on the previous question ("那能赔多少？", "那我该找谁？").
 FOLLOW_UP_CHARS = 16
 _FOLLOW_UP = re.compile(
@@ -178,6 +178,7 @@ def _answer(reply: Reply, parsed: ParseResult, kb: AnswersQuestions, context: Tu
     text, intent = parsed.text, parsed.intent
     asks = (intent in TOPIC_INTENTS or intent == OUT_OF_SCOPE) and not _NO_WORDS.fullmatch(text)
     follow_up = _follow_up(parsed, context)
+    problem = _described_problem(text) if intent == "request_human" else None
     ready = kb is not None and kb.ready
     if (asks or follow_up is not None) and not ready:
         reply.kind, reply.answer = "fixed", say("answer.not_ready")
@@ -187,16 +188,14 @@ def _answer(reply: Reply, parsed: ParseResult, kb: AnswersQuestions, context: Tu
         kb_answer = kb.answer(follow_up, context.previous_intent, parsed.entities, 0.5)
     elif asks:
         kb_answer = kb.answer(text, intent, parsed.entities, parsed.confidence)
-    elif ready and intent == "request_human" and _describes_a_problem(text):
+    elif ready and problem is not None:
         topic = next((r for r in parsed.ranking if r.get("name") in TOPIC_INTENTS), {})
-        # the words asking for a lawyer would match the cards about lawyers: the problem is asked without them
-        problem = without_request_for_a_person(text)
         candidate = kb.answer(problem, topic.get("name"), parsed.entities, float(topic.get("confidence") or 0.0))
         kb_answer = candidate if candidate.kind in ("card", "cards") else None  # a guess would wait for the lawyer
     elif ready and intent not in ("request_human", "affirm", "deny") and len(text) >= QUESTION_CHARS:
         candidate = kb.answer(text, intent, parsed.entities, parsed.confidence)
         kb_answer = candidate if candidate.kind in ("card", "cards") else None
-    if kb_answer is None and intent == "request_human" and _describes_a_problem(text):
+    if kb_answer is None and problem is not None:
         reply.kind, reply.answer = "handoff", say("answer.handoff_described")  # not asked to describe it again
         return
     if kb_answer is None:
@@ -239,8 +238,11 @@ def _take(reply: Reply, kb_answer) -> None:
         reply.expecting = "human_offer"
 
 
-def _describes_a_problem(text: str) -> bool:
-    return len(_PUNCTUATION.sub("", without_request_for_a_person(text))) >= DESCRIPTION_CHARS
+def _described_problem(text: str) -> str | None:
+    """What a request for a person says about the problem, when it says enough to be looked up: without the
+    words asking for a lawyer, which would match the cards about lawyers."""
+    problem = without_request_for_a_person(text)
+    return problem if len(normalise(problem)) >= DESCRIPTION_CHARS else None
 
 
 def _while_a_lawyer_is_found(reply: Reply) -> None:
